@@ -1,0 +1,213 @@
+package model
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// index keeps the record's full-text entry in step with the record: added on
+// create, rewritten on update, removed when the record goes to the trash.
+func (t *Tx) index(ki *kindInfo, r Record, existing bool) error {
+	if ki.search == nil {
+		return nil
+	}
+	id := r.Base().ID
+	var docid int64 = -1
+	if existing {
+		row, err := t.queryRow(`SELECT docid FROM search_docs WHERE ref_id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+		}
+		if err := row.Scan(&docid); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+		}
+	}
+	if docid >= 0 {
+		if _, err := t.exec(`DELETE FROM search_fts WHERE docid = ?`, docid); err != nil {
+			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+		}
+		if _, err := t.exec(`DELETE FROM search_docs WHERE docid = ?`, docid); err != nil {
+			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+		}
+	}
+	if r.Base().Deleted() {
+		return nil
+	}
+	label, name, body := ki.search(r)
+	res, err := t.exec(`INSERT INTO search_docs(kind, ref_id, label) VALUES (?, ?, ?)`, string(ki.kind), id, label)
+	if err != nil {
+		return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+	}
+	docid, _ = res.LastInsertId()
+	if _, err := t.exec(`INSERT INTO search_fts(docid, name, body) VALUES (?, ?, ?)`, docid, name, body); err != nil {
+		return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+	}
+	return nil
+}
+
+// Hit is one search result.
+type Hit struct {
+	Kind  Kind
+	ID    string
+	Label string
+	score int
+}
+
+// kindRank orders result kinds when scores tie: what a coordinator most often looks for first.
+var kindRank = map[Kind]int{KindAccount: 6, KindContact: 6, KindDeal: 4, KindProposal: 4, KindProduct: 3, KindEvent: 3, KindTeamMember: 3, KindClientIssue: 2, KindTask: 2, KindVendor: 2, KindActivity: 0}
+
+// searchTokens splits the user's text into lower-case word tokens, dropping
+// everything FTS would read as syntax. One-letter tokens are kept only when
+// they are all there is, since "a*" matches half the index.
+func searchTokens(text string) []string {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	var out []string
+	for _, w := range words {
+		if len([]rune(w)) >= 2 {
+			out = append(out, w)
+		}
+	}
+	if len(out) > 8 { // bound the work one query can cause
+		out = out[:8]
+	}
+	return out
+}
+
+// Search finds records whose words start with every word of text, ignoring
+// case and accents ("besancon" finds "Besançon", "lef" finds "Lefèvre").
+// Matches in a record's name rank before matches in its other text; whole-word
+// matches before prefixes; at most limit hits are returned.
+func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, error) {
+	toks := searchTokens(text)
+	if len(toks) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	var nameQ, anyQ strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			nameQ.WriteByte(' ')
+			anyQ.WriteByte(' ')
+		}
+		nameQ.WriteString("name:" + t + "*")
+		anyQ.WriteString(t + "*")
+	}
+	// Name matches: take a generous window and rank it, since FTS4 has no
+	// ranking function of its own and its LIMIT keeps the first rows it finds.
+	hits, err := s.searchQuery(ctx, nameQ.String(), limit*8+50, nil)
+	if err != nil {
+		return nil, err
+	}
+	folded := make([]string, len(toks))
+	for i, t := range toks {
+		folded[i] = fold(t)
+	}
+	for i := range hits {
+		hits[i].score = scoreLabel(hits[i].Label, folded) + kindRank[hits[i].Kind]
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return len(hits[i].Label) < len(hits[j].Label)
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	if len(hits) < limit {
+		seen := make(map[string]bool, len(hits))
+		for _, h := range hits {
+			seen[h.ID] = true
+		}
+		more, err := s.searchQuery(ctx, anyQ.String(), limit, seen)
+		if err != nil {
+			return nil, err
+		}
+		sort.SliceStable(more, func(i, j int) bool { return kindRank[more[i].Kind] > kindRank[more[j].Kind] })
+		for _, h := range more {
+			if len(hits) == limit {
+				break
+			}
+			hits = append(hits, h)
+		}
+	}
+	return hits, nil
+}
+
+func (s *Store) searchQuery(ctx context.Context, match string, limit int, skip map[string]bool) ([]Hit, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT d.kind, d.ref_id, d.label FROM search_fts f JOIN search_docs d ON d.docid = f.docid
+		WHERE search_fts MATCH ? LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("model: search: %w", err)
+	}
+	defer rows.Close()
+	var out []Hit
+	for rows.Next() {
+		var h Hit
+		var kind string
+		if err := rows.Scan(&kind, &h.ID, &h.Label); err != nil {
+			return nil, fmt.Errorf("model: search: %w", err)
+		}
+		h.Kind = Kind(kind)
+		if !skip[h.ID] {
+			out = append(out, h)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("model: search: %w", err)
+	}
+	return out, nil
+}
+
+// scoreLabel rewards labels whose words equal the query words (not just start
+// with them), and labels that start with the first query word.
+func scoreLabel(label string, toks []string) int {
+	words := strings.FieldsFunc(fold(label), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	score := 0
+	for _, t := range toks {
+		for _, w := range words {
+			if w == t {
+				score += 4
+				break
+			}
+		}
+	}
+	if len(words) > 0 && len(toks) > 0 && strings.HasPrefix(words[0], toks[0]) {
+		score += 2
+	}
+	return score
+}
+
+// fold lower-cases s and strips the accents of Latin letters, matching what
+// the unicode61 tokenizer does with remove_diacritics, for ranking in Go.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(s) {
+		if rep, ok := foldMap[r]; ok {
+			b.WriteString(rep)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var foldMap = func() map[rune]string {
+	m := map[rune]string{}
+	for base, accented := range map[string]string{
+		"a": "àáâãäåāăą", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęě", "g": "ĝğġģ", "h": "ĥħ",
+		"i": "ìíîïĩīĭįı", "j": "ĵ", "k": "ķ", "l": "ĺļľŀł", "n": "ñńņňŉ", "o": "òóôõöøōŏő",
+		"r": "ŕŗř", "s": "śŝşšș", "t": "ţťŧț", "u": "ùúûüũūŭůűų", "w": "ŵ", "y": "ýÿŷ", "z": "źżž",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	m['œ'], m['æ'], m['ß'] = "oe", "ae", "ss"
+	return m
+}()

@@ -1,0 +1,351 @@
+package model
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Tx is one write transaction: one user action. Every change made through it
+// writes its outbox row in the same SQLite transaction, and all of them share
+// one tx_id so the hub applies them together.
+type Tx struct {
+	ctx   context.Context
+	s     *Store
+	tx    *sql.Tx
+	group string
+	now   time.Time
+	stmts map[string]*sql.Stmt
+	last  HLC
+	buf   []byte // reused for outbox JSON
+}
+
+// Write runs fn in one write transaction and commits it when fn returns nil;
+// any error rolls everything back, outbox rows included.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("model: begin: %w", translate(err))
+	}
+	t := &Tx{ctx: ctx, s: s, tx: sqlTx, group: NewID(), now: s.now().UTC(), stmts: map[string]*sql.Stmt{}}
+	defer func() {
+		for _, st := range t.stmts {
+			st.Close()
+		}
+	}()
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if t.last.WallMS != 0 {
+		// Persist the clock's high-water mark with the changes that used it.
+		if _, err := t.exec(`INSERT INTO kv(key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, t.last.String()); err != nil {
+			sqlTx.Rollback()
+			return fmt.Errorf("model: save clock: %w", err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		sqlTx.Rollback()
+		return fmt.Errorf("model: commit: %w", translate(err))
+	}
+	return nil
+}
+
+// SQL exposes the underlying transaction for queries inside a write.
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// Context is the context the transaction was started with.
+func (t *Tx) Context() context.Context { return t.ctx }
+
+// Now is the wall-clock time the transaction started at; every timestamp it
+// writes uses it.
+func (t *Tx) Now() time.Time { return t.now }
+
+// Group is the tx_id shared by the outbox rows of this transaction.
+func (t *Tx) Group() string { return t.group }
+
+func (t *Tx) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) (*sql.Row, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(t.ctx, args...), nil
+}
+
+// Create inserts r, giving it an id if it has none, and queues a "put".
+// It returns ValidationErrors for bad fields and ErrConflict for a duplicate.
+func (t *Tx) Create(r Record) error {
+	ki, err := infoOf(r)
+	if err != nil {
+		return err
+	}
+	m := r.Base()
+	if m.ID == "" {
+		m.ID = NewID()
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	m.CreatedAt, m.UpdatedAt, m.DeletedAt = t.now, t.now, time.Time{}
+	vals := encodeRecord(ki, r)
+	if err := t.checkRefs(ki, vals, func(int) bool { return true }); err != nil {
+		return err
+	}
+	if _, err := t.exec(insertSQL(ki), vals...); err != nil {
+		return fmt.Errorf("model: create %s: %w", ki.kind, translate(err))
+	}
+	if err := t.queue(ki, m.ID, "put", vals, func(i int) bool {
+		n := ki.cols[i].name
+		return n != colID && n != colUpdated && n != colDeleted
+	}); err != nil {
+		return err
+	}
+	return t.index(ki, r, false)
+}
+
+// Update saves the changed fields of r (matched by id) and queues a "patch"
+// holding only those fields. Nothing changed: nothing is written or queued.
+// It fails with ErrNotFound for an unknown id, and refuses a record in the trash.
+func (t *Tx) Update(r Record) error {
+	ki, err := infoOf(r)
+	if err != nil {
+		return err
+	}
+	m := r.Base()
+	old := ki.newRec()
+	if err := t.get(ki, m.ID, old); err != nil {
+		return err
+	}
+	if old.Base().Deleted() {
+		return fmt.Errorf("model: update %s %s: it is in the trash; restore it first: %w", ki.kind, m.ID, ErrConflict)
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	m.CreatedAt, m.UpdatedAt, m.DeletedAt = old.Base().CreatedAt, old.Base().UpdatedAt, time.Time{}
+	oldVals, newVals := encodeRecord(ki, old), encodeRecord(ki, r)
+	changed := func(i int) bool { return !storeManaged(ki.cols[i].name) && oldVals[i] != newVals[i] }
+	var sets []string
+	var args []any
+	for i, c := range ki.cols {
+		if changed(i) {
+			sets = append(sets, c.name+" = ?")
+			args = append(args, newVals[i])
+		}
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	if err := t.checkRefs(ki, newVals, changed); err != nil {
+		return err
+	}
+	m.UpdatedAt = t.now
+	args = append(args, FormatTime(t.now), m.ID)
+	if _, err := t.exec(`UPDATE `+ki.table+` SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE id = ?`, args...); err != nil {
+		return fmt.Errorf("model: update %s %s: %w", ki.kind, m.ID, translate(err))
+	}
+	if err := t.queue(ki, m.ID, "patch", newVals, changed); err != nil {
+		return err
+	}
+	return t.index(ki, r, true)
+}
+
+// Set changes some fields of the record k/id, given in their stored form (see
+// FieldMap), validating the result; it is Update for callers holding only a
+// few values, such as a drag to another pipeline stage.
+func (t *Tx) Set(k Kind, id string, fields FieldMap) error {
+	ki, err := info(k)
+	if err != nil {
+		return err
+	}
+	r := ki.newRec()
+	if err := t.get(ki, id, r); err != nil {
+		return err
+	}
+	if err := Decode(r, fields); err != nil {
+		return err
+	}
+	return t.Update(r)
+}
+
+// Delete moves the record to the trash (a tombstone) and queues a "delete".
+// Deleting a record already in the trash does nothing.
+func (t *Tx) Delete(k Kind, id string) error {
+	return t.setDeleted(k, id, true)
+}
+
+// Restore takes the record out of the trash and queues a patch clearing deleted_at.
+func (t *Tx) Restore(k Kind, id string) error {
+	return t.setDeleted(k, id, false)
+}
+
+func (t *Tx) setDeleted(k Kind, id string, deleted bool) error {
+	ki, err := info(k)
+	if err != nil {
+		return err
+	}
+	r := ki.newRec()
+	if err := t.get(ki, id, r); err != nil {
+		return err
+	}
+	if r.Base().Deleted() == deleted {
+		return nil
+	}
+	var at any
+	op := "patch"
+	if deleted {
+		at, op = FormatTime(t.now), "delete"
+		r.Base().DeletedAt = t.now
+	} else {
+		r.Base().DeletedAt = time.Time{}
+	}
+	if _, err := t.exec(`UPDATE `+ki.table+` SET deleted_at = ?, updated_at = ? WHERE id = ?`, at, FormatTime(t.now), id); err != nil {
+		return fmt.Errorf("model: %s %s %s: %w", op, ki.kind, id, translate(err))
+	}
+	vals := make([]any, len(ki.cols))
+	di := ki.byName[colDeleted]
+	vals[di] = at
+	if err := t.queue(ki, id, op, vals, func(i int) bool { return i == di }); err != nil {
+		return err
+	}
+	return t.index(ki, r, true)
+}
+
+// Get reads the record with r's kind and the given id into r, tombstones
+// included (check r.Base().Deleted()). It returns ErrNotFound when absent.
+func (t *Tx) Get(id string, r Record) error {
+	ki, err := infoOf(r)
+	if err != nil {
+		return err
+	}
+	return t.get(ki, id, r)
+}
+
+func (t *Tx) get(ki *kindInfo, id string, r Record) error {
+	st, err := t.stmt(selectSQL(ki))
+	if err != nil {
+		return fmt.Errorf("model: get %s %s: %w", ki.kind, id, err)
+	}
+	return scanOne(ki, st.QueryRowContext(t.ctx, id), id, r)
+}
+
+// checkRefs verifies that each selected, non-empty reference names an
+// existing record, so the error can name the field.
+func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
+	var errs ValidationErrors
+	for i, c := range ki.cols {
+		if c.ref == "" || vals[i] == nil || !sel(i) {
+			continue
+		}
+		target := kindByName[c.ref]
+		row, err := t.queryRow(`SELECT 1 FROM `+target.table+` WHERE id = ?`, vals[i])
+		if err != nil {
+			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		}
+		var one int
+		if err := row.Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			errs = append(errs, &ValidationError{Field: c.name, Code: CodeInvalid, Msg: fmt.Sprintf("points to no existing %s", c.ref)})
+		} else if err != nil {
+			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// queue writes the outbox row for one change.
+func (t *Tx) queue(ki *kindInfo, id, op string, vals []any, include func(int) bool) error {
+	t.last = t.s.clock.Now()
+	t.buf = appendJSON(t.buf[:0], ki, vals, include)
+	if _, err := t.exec(`INSERT INTO outbox(tx_id, entity, entity_id, op, data, hlc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.group, string(ki.kind), id, op, string(t.buf), t.last.String(), FormatTime(t.now)); err != nil {
+		return fmt.Errorf("model: queue %s %s: %w", op, ki.kind, translate(err))
+	}
+	return nil
+}
+
+// NextNumber returns the next human-facing number for prefix and year, such
+// as Q-2026-7KQ2M-0042. The device code keeps numbers made on different
+// laptops offline from colliding.
+func (t *Tx) NextNumber(prefix string, year int) (string, error) {
+	key := fmt.Sprintf("counter:%s:%d", prefix, year)
+	row, err := t.queryRow(`INSERT INTO kv(key, value) VALUES (?, '1')
+		ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value`, key)
+	if err != nil {
+		return "", fmt.Errorf("model: next %s number: %w", prefix, err)
+	}
+	var n string
+	if err := row.Scan(&n); err != nil {
+		return "", fmt.Errorf("model: next %s number: %w", prefix, err)
+	}
+	return fmt.Sprintf("%s-%d-%s-%04s", prefix, year, t.s.device.Code, n), nil
+}
+
+func insertSQL(ki *kindInfo) string {
+	return `INSERT INTO ` + ki.table + ` (` + ki.colList + `) VALUES (?` + strings.Repeat(", ?", len(ki.cols)-1) + `)`
+}
+
+func selectSQL(ki *kindInfo) string {
+	return `SELECT ` + ki.colList + ` FROM ` + ki.table + ` WHERE id = ?`
+}
+
+// Create, Update, Delete, Restore and Set on the Store run one action in its own transaction.
+
+// Create inserts r in its own transaction (see Tx.Create).
+func (s *Store) Create(ctx context.Context, r Record) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.Create(r) })
+}
+
+// Update saves r in its own transaction (see Tx.Update).
+func (s *Store) Update(ctx context.Context, r Record) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.Update(r) })
+}
+
+// Set changes some fields of a record in its own transaction (see Tx.Set).
+func (s *Store) Set(ctx context.Context, k Kind, id string, fields FieldMap) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.Set(k, id, fields) })
+}
+
+// Delete moves a record to the trash in its own transaction (see Tx.Delete).
+func (s *Store) Delete(ctx context.Context, k Kind, id string) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.Delete(k, id) })
+}
+
+// Restore takes a record out of the trash in its own transaction (see Tx.Restore).
+func (s *Store) Restore(ctx context.Context, k Kind, id string) error {
+	return s.Write(ctx, func(tx *Tx) error { return tx.Restore(k, id) })
+}
+
+// Get reads one record (tombstones included) into r; ErrNotFound when absent.
+func (s *Store) Get(ctx context.Context, id string, r Record) error {
+	ki, err := infoOf(r)
+	if err != nil {
+		return err
+	}
+	return scanOne(ki, s.r.QueryRowContext(ctx, selectSQL(ki), id), id, r)
+}
