@@ -29,8 +29,10 @@ func (t *Tx) index(ki *kindInfo, r Record, existing bool) error {
 		if pending == 0 {
 			pending = math.MaxInt64
 		}
-		if _, err := t.exec(`DELETE FROM search_fts WHERE docid = (SELECT docid FROM search_docs WHERE ref_id = ? AND docid < ?)`, id, pending); err != nil {
-			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+		for _, fts := range []string{"search_names", "search_text"} {
+			if _, err := t.exec(`DELETE FROM `+fts+` WHERE docid = (SELECT docid FROM search_docs WHERE ref_id = ? AND docid < ?)`, id, pending); err != nil {
+				return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
+			}
 		}
 		if _, err := t.exec(`DELETE FROM search_docs WHERE ref_id = ?`, id); err != nil {
 			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
@@ -40,7 +42,7 @@ func (t *Tx) index(ki *kindInfo, r Record, existing bool) error {
 		return nil
 	}
 	label, name, body := ki.search(r)
-	res, err := t.exec(`INSERT INTO search_docs(kind, ref_id, label, name, body) VALUES (?, ?, ?, ?, ?)`, string(ki.kind), id, label, name, body)
+	res, err := t.exec(`INSERT INTO search_docs(kind, ref_id, label, name, text) VALUES (?, ?, ?, ?, ?)`, string(ki.kind), id, label, name, name+" "+body)
 	if err != nil {
 		return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
 	}
@@ -58,7 +60,10 @@ func (t *Tx) flushIndex() error {
 	if t.ftsFrom == 0 {
 		return nil
 	}
-	if _, err := t.exec(`INSERT INTO search_fts(docid, name, body) SELECT docid, name, body FROM search_docs WHERE docid >= ?`, t.ftsFrom); err != nil {
+	if _, err := t.exec(`INSERT INTO search_names(docid, name) SELECT docid, name FROM search_docs WHERE docid >= ? AND name != ''`, t.ftsFrom); err != nil {
+		return fmt.Errorf("model: update the search index: %w", translate(err))
+	}
+	if _, err := t.exec(`INSERT INTO search_text(docid, text) SELECT docid, text FROM search_docs WHERE docid >= ?`, t.ftsFrom); err != nil {
 		return fmt.Errorf("model: update the search index: %w", translate(err))
 	}
 	t.ftsFrom = 0
@@ -102,18 +107,16 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 	if len(toks) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	var nameQ, anyQ strings.Builder
+	var q strings.Builder
 	for i, t := range toks {
 		if i > 0 {
-			nameQ.WriteByte(' ')
-			anyQ.WriteByte(' ')
+			q.WriteByte(' ')
 		}
-		nameQ.WriteString("name:" + t + "*")
-		anyQ.WriteString(t + "*")
+		q.WriteString(t + "*")
 	}
 	// Name matches: take a generous window and rank it, since FTS4 has no
 	// ranking function of its own and its LIMIT keeps the first rows it finds.
-	hits, err := s.searchQuery(ctx, nameQ.String(), limit*8+50, nil)
+	hits, err := s.searchQuery(ctx, "search_names", q.String(), limit*8+50, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +141,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 		for _, h := range hits {
 			seen[h.ID] = true
 		}
-		more, err := s.searchQuery(ctx, anyQ.String(), limit, seen)
+		more, err := s.searchQuery(ctx, "search_text", q.String(), limit, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -153,9 +156,9 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]Hit, erro
 	return hits, nil
 }
 
-func (s *Store) searchQuery(ctx context.Context, match string, limit int, skip map[string]bool) ([]Hit, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT d.kind, d.ref_id, d.label FROM search_fts f JOIN search_docs d ON d.docid = f.docid
-		WHERE search_fts MATCH ? LIMIT ?`, match, limit)
+func (s *Store) searchQuery(ctx context.Context, fts, match string, limit int, skip map[string]bool) ([]Hit, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT d.kind, d.ref_id, d.label FROM `+fts+` f JOIN search_docs d ON d.docid = f.docid
+		WHERE `+fts+` MATCH ? LIMIT ?`, match, limit)
 	if err != nil {
 		return nil, fmt.Errorf("model: search: %w", err)
 	}

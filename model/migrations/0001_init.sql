@@ -35,19 +35,22 @@ CREATE TABLE outbox (
     last_error TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
--- Full-text search: search_docs holds one row per searchable record (its
--- label for display, and the text to index); search_fts is an FTS4 index
--- over it (external content, so the text is stored once) that folds case and
--- accents. FTS4 rather than FTS5 because FTS5 needs a build tag.
+-- Full-text search. search_docs holds one row per searchable record: its
+-- label for display, its name, and all its words (name and other text).
+-- Two FTS4 indexes read it (external content, so the text is stored once),
+-- both folding case and accents: search_names, small and with prefix
+-- indexes, answers most queries alone; search_text covers everything else.
+-- FTS4 rather than FTS5 because FTS5 needs a build tag.
 CREATE TABLE search_docs (
     docid INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     ref_id TEXT NOT NULL UNIQUE,
     label TEXT NOT NULL,
     name TEXT NOT NULL,
-    body TEXT NOT NULL
+    text TEXT NOT NULL
 ) STRICT;
-CREATE VIRTUAL TABLE search_fts USING fts4(content="search_docs", name, body, tokenize=unicode61 "remove_diacritics=2", prefix="2");
+CREATE VIRTUAL TABLE search_names USING fts4(content="search_docs", name, tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
+CREATE VIRTUAL TABLE search_text USING fts4(content="search_docs", text, tokenize=unicode61 "remove_diacritics=2");
 
 CREATE TABLE team_members (
     id TEXT PRIMARY KEY NOT NULL,
