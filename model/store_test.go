@@ -301,8 +301,9 @@ func TestMigrations(t *testing.T) {
 	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&n, &max); err != nil {
 		t.Fatal(err)
 	}
-	if max != model.SchemaVersion() || n != model.SchemaVersion() {
-		t.Fatalf("applied %d migrations up to %d; want all %d", n, max, model.SchemaVersion())
+	files, _ := filepath.Glob("migrations/*.sql")
+	if max != model.SchemaVersion() || n != len(files) {
+		t.Fatalf("applied %d migrations up to %d; want all %d up to %d", n, max, len(files), model.SchemaVersion())
 	}
 	dev := s.Device()
 	s.Close()
