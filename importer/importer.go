@@ -106,7 +106,8 @@ type Summary struct {
 	Failed          int // rows with errors
 	AccountsCreated int // accounts created because a row named one that did not exist
 	Errors          []RowError
-	MoreErrors      int // errors not kept in Errors
+	MoreErrors      int        // errors not kept in Errors
+	Warnings        []RowError // problems that did not stop their row (the first MaxErrors)
 	Duration        time.Duration
 }
 
@@ -270,6 +271,11 @@ func (e *engine) row(row Row) error {
 			}
 		}
 		return nil
+	}
+	for _, w := range row.Warnings {
+		if len(e.sum.Warnings) < e.opts.MaxErrors {
+			e.sum.Warnings = append(e.sum.Warnings, RowError{Row: row.Num, Line: row.Line, Msg: w})
+		}
 	}
 	for _, f := range e.pending {
 		f()

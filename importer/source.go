@@ -24,6 +24,9 @@ type Row struct {
 	Num   int      // the record's row as a spreadsheet shows it (the header is row 1)
 	Line  int      // the line of the file where the record starts (CSV and vCard; 0 for XLSX)
 	Cells []string // one per column; fewer or more than Columns when the file is ragged
+	// Warnings are problems that did not stop the row, such as a damaged
+	// photo left out of a card.
+	Warnings []string
 }
 
 // Source streams the rows of a file. Next returns io.EOF after the last row.

@@ -28,6 +28,10 @@ import (
 // cells a vCard source returns; they double as its mapping.
 var vcardColumns = []string{"id", "first_name", "last_name", FieldFullName, "account_id", "title", "emails", "phones", "tags", "notes", "language", "photo"}
 
+// vcardTitles name those columns after the vCard properties they come from,
+// which is what an error report should point at.
+var vcardTitles = []string{"UID", "N (given name)", "N (family name)", "FN", "ORG", "TITLE", "EMAIL", "TEL", "CATEGORIES", "NOTE", "LANG", "PHOTO"}
+
 type vcardSource struct {
 	f    io.Closer
 	n    *normalizer
@@ -63,7 +67,7 @@ func IsVCard(path string) bool {
 	return ext == ".vcf" || ext == ".vcard"
 }
 
-func (s *vcardSource) Columns() []string { return vcardColumns }
+func (s *vcardSource) Columns() []string { return vcardTitles }
 func (s *vcardSource) HasHeader() bool   { return true }
 
 // Mapping maps each of the source's columns to the field of the same name.
@@ -83,11 +87,11 @@ func (s *vcardSource) Next() (Row, error) {
 	if err != nil {
 		return row, fmt.Errorf("unreadable card: %s", strings.TrimPrefix(err.Error(), "vcard: "))
 	}
-	cells, err := cardCells(card)
+	cells, warnings, err := cardCells(card)
 	if err != nil {
 		return row, err
 	}
-	row.Cells = cells
+	row.Cells, row.Warnings = cells, warnings
 	return row, nil
 }
 
@@ -106,10 +110,11 @@ func (s *vcardSource) Close() error {
 }
 
 // cardCells extracts a contact's fields from a card.
-func cardCells(card vcard.Card) ([]string, error) {
+func cardCells(card vcard.Card) ([]string, []string, error) {
 	if k := card.Kind(); k == vcard.KindGroup || k == vcard.KindOrganization || k == vcard.KindLocation {
-		return nil, fmt.Errorf("is a %s card, not a person", k)
+		return nil, nil, fmt.Errorf("is a %s card, not a person", k)
 	}
+	var warnings []string
 	cells := make([]string, len(vcardColumns))
 	set := func(col, v string) {
 		for i, c := range vcardColumns {
@@ -173,7 +178,7 @@ func cardCells(card vcard.Card) ([]string, error) {
 	if p := card.Preferred(vcard.FieldPhoto); p != nil {
 		uri, err := cardPhoto(p)
 		if err != nil {
-			return nil, fmt.Errorf("photo: %v", err)
+			warnings = append(warnings, fmt.Sprintf("photo left out: %v", err))
 		}
 		set("photo", uri)
 	}
@@ -182,7 +187,7 @@ func cardCells(card vcard.Card) ([]string, error) {
 			set(FieldFullName, emails[0])
 		}
 	}
-	return cells, nil
+	return cells, warnings, nil
 }
 
 // cardPhoto reads an inline photo (base64 in 2.1/3.0, a data: URI in 4.0);
