@@ -98,6 +98,9 @@ func writeKind(ctx context.Context, tx *sql.Tx, dir string, k model.Kind) (Manif
 	defer f.Close()
 	bw := bufio.NewWriterSize(f, 256<<10)
 	w := NewCSV(bw, "en") // machine format: commas, a BOM so Excel still shows accents
+	// Keep line breaks inside values byte for byte: with CRLF on, encoding/csv
+	// drops a lone CR and turns LF into CRLF, so "a\r\nb" would not come back.
+	w.w.UseCRLF = false
 	w.Write(mk.Columns...)
 	row := make([]string, len(mk.Columns))
 	err = Pages(ctx, tx, k, model.Query{WithDeleted: true}, func(page []model.Record) error {
