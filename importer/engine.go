@@ -90,10 +90,10 @@ type rowValues struct {
 	vals  model.FieldMap
 	lists map[string][]string
 	refs  map[string]string // ref field → the text naming the record
-	line  model.FieldMap     // order line fields
-	lineR string             // order line product text
-	full  string             // full name, for contacts
-	id    string             // an id column's value
+	line  model.FieldMap    // order line fields
+	lineR string            // order line product text
+	full  string            // full name, for contacts
+	id    string            // an id column's value
 }
 
 // importRow converts, resolves, matches and writes one row. It returns the

@@ -124,11 +124,11 @@ func Run(ctx context.Context, store *model.Store, src Source, opts Options) (*Su
 // PreviewRow is one row as it would be stored.
 type PreviewRow struct {
 	Row    int
-	Action string          // "create", "update", "skip" or "error"
-	Values []export.Value  // in export.Columns(kind) order; nil for an error
-	Fields model.FieldMap  // the stored values
-	Errors []RowError      //
-	Record model.Record    // the record as it would be written
+	Action string           // "create", "update", "skip" or "error"
+	Values []export.Value   // in export.Columns(kind) order; nil for an error
+	Fields model.FieldMap   // the stored values
+	Errors []RowError       //
+	Record model.Record     // the record as it would be written
 	Extra  []model.FieldMap // order lines created with the row
 }
 
