@@ -456,12 +456,8 @@ func (e *engine) convert(row Row) (*rowValues, []RowError) {
 }
 
 func (e *engine) hasField(name string) bool {
-	for _, f := range model.Fields(e.opts.Kind) {
-		if f == name {
-			return true
-		}
-	}
-	return false
+	_, ok := fieldByName(e.opts.Kind, name)
+	return ok
 }
 
 func firstNonEmpty(ss ...string) string {

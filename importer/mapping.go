@@ -6,7 +6,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -41,8 +43,24 @@ var multiLine = map[string]bool{"notes": true, "note": true, "description": true
 	"body": true, "terms": true, "cover_letter": true, "consent_text": true, "resolution": true, "summary": true, "outcome": true,
 	FieldLineDescription: true}
 
+var (
+	fieldsMu    sync.Mutex
+	fieldsCache = map[model.Kind][]Field{}
+)
+
 // Fields lists what columns of a kind's file can be mapped to.
 func Fields(k model.Kind) []Field {
+	fieldsMu.Lock()
+	defer fieldsMu.Unlock()
+	if fs, ok := fieldsCache[k]; ok {
+		return fs
+	}
+	fs := buildFields(k)
+	fieldsCache[k] = fs
+	return fs
+}
+
+func buildFields(k model.Kind) []Field {
 	var out []Field
 	for _, c := range export.Columns(k) {
 		if c.Field == "created_at" || c.Field == "updated_at" {
@@ -92,19 +110,42 @@ type Mapping []string
 
 // normHeader folds a column title for matching: lower case, no accents, no
 // spaces or punctuation ("Prénom" → "prenom", "E-mail Address" → "emailaddress").
+// It also folds names and labels for de-duplication, so it runs several
+// times per imported row: ASCII takes a fast path, and the accent-stripped
+// form of other letters is computed once per letter.
 func normHeader(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, strings.ToLower(s))
-	if err != nil {
-		folded = strings.ToLower(s)
-	}
 	var b strings.Builder
-	for _, r := range folded {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') {
+				b.WriteRune(r)
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteString(foldRune(r))
 		}
 	}
 	return b.String()
+}
+
+var foldCache sync.Map // rune → string
+
+// foldRune lower-cases a letter and removes its accents: "É" → "e", "œ" → "œ".
+func foldRune(r rune) string {
+	if v, ok := foldCache.Load(r); ok {
+		return v.(string)
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, string(unicode.ToLower(r)))
+	if err != nil {
+		out = string(unicode.ToLower(r))
+	}
+	foldCache.Store(r, out)
+	return out
 }
 
 // synonyms are column titles seen in real files — French and English
