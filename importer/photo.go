@@ -71,6 +71,12 @@ func photoFromBytes(b []byte) (string, error) {
 	if !strings.HasPrefix(mediaType, "image/") {
 		return "", errors.New("the photo is not an image")
 	}
+	// Check the size before decoding: a damaged or hostile header can claim
+	// a billion pixels, and decoding would try to allocate them.
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+	if err == nil && (cfg.Width > 8000 || cfg.Height > 8000 || cfg.Width*cfg.Height > 24_000_000) {
+		return "", errors.New("the photo is larger than 8000 pixels")
+	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
 		// An image format Go cannot read (TIFF, HEIC…): keep it if small,
