@@ -187,7 +187,7 @@ var synonyms = map[model.Kind]map[string][]string{
 		"website":     {"website", "web", "site", "siteweb", "url", "websiteurl", "companydomainname", "domain", "siteinternet", "domainname"},
 		"phone":       {"phone", "telephone", "phonenumber", "tel", "standard", "mainphone"},
 		"email":       {"email", "mail", "courriel", "emailaddress", "adresseemail"},
-		"vat_number":  {"vat", "vatnumber", "tva", "numerotva", "ndetva", "notva", "tvaintracom", "tvaintracommunautaire", "taxid", "vatid"},
+		"vat_number":  {"vat", "vatnumber", "tva", "numerotva", "ndetva", "notva", "ntva", "ndetvaintracommunautaire", "tvaintracom", "tvaintracommunautaire", "taxid", "vatid"},
 		"owner_id":    {"owner", "companyowner", "accountowner", "responsable", "commercial", "proprietaire"},
 		"notes":       {"notes", "note", "description", "comments", "commentaire", "commentaires", "about"},
 		"tags":        {"tags", "etiquettes", "labels", "categories"},

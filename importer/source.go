@@ -224,11 +224,20 @@ func (s *csvSource) Next() (Row, error) {
 			return Row{Num: s.num, Line: line}, csvErr(err)
 		}
 		line, _ := s.r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line: Excel writes none, but hand-edited files have them
+		if blank(rec) {
+			continue // an empty line, or an empty spreadsheet row (",,,")
 		}
 		return Row{Num: s.num, Line: line, Cells: rec}, nil
 	}
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // csvErr makes encoding/csv's errors readable; the line is reported apart.
@@ -475,14 +484,7 @@ func (s *xlsxSource) Next() (Row, error) {
 		if err != nil {
 			return Row{Num: s.num}, err
 		}
-		empty := true
-		for _, c := range cells {
-			if strings.TrimSpace(c) != "" {
-				empty = false
-				break
-			}
-		}
-		if empty {
+		if blank(cells) {
 			continue
 		}
 		return Row{Num: s.num, Cells: cells}, nil
