@@ -184,8 +184,10 @@ func printSummary(e *env, s *importer.Summary) {
 		verb = "nothing saved"
 	}
 	fmt.Fprintf(e.stdout, "created %d, updated %d, skipped %d, errors %d (%d rows, %s)\n", s.Created, s.Updated, s.Skipped, s.Failed, s.Rows, verb)
-	if s.AccountsCreated > 0 {
+	if s.AccountsCreated > 0 && s.Committed {
 		fmt.Fprintf(e.stdout, "accounts created for the companies named: %d\n", s.AccountsCreated)
+	} else if s.AccountsCreated > 0 {
+		fmt.Fprintf(e.stdout, "accounts that would be created for the companies named: %d\n", s.AccountsCreated)
 	}
 }
 
