@@ -109,15 +109,6 @@ func checkEmpty(ctx context.Context, store *model.Store) error {
 	return nil
 }
 
-// table is the SQL table of a kind: its plural, as model names them.
-func table(k model.Kind) string {
-	s := string(k)
-	if strings.HasSuffix(s, "y") {
-		return s[:len(s)-1] + "ies"
-	}
-	return s + "s"
-}
-
 func importKindFile(ctx context.Context, tx *model.Tx, dir string, mk export.ManifestKind, sum *AllSummary, progress func(model.Kind, int)) error {
 	path := filepath.Join(dir, mk.File)
 	if filepath.Base(mk.File) != mk.File {
@@ -156,7 +147,7 @@ func importKindFile(ctx context.Context, tx *model.Tx, dir string, mk export.Man
 			sum.MoreErrors++
 		}
 	}
-	update := `UPDATE ` + table(mk.Kind) + ` SET created_at = ?, updated_at = ?, deleted_at = ? WHERE id = ?`
+	update := `UPDATE ` + model.Table(mk.Kind) + ` SET created_at = ?, updated_at = ?, deleted_at = ? WHERE id = ?`
 	for {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -99,14 +99,6 @@ func dumpTable(t testing.TB, db *sql.DB, table string) [][]string {
 	return out
 }
 
-func tableOf(k model.Kind) string {
-	s := string(k)
-	if s[len(s)-1] == 'y' {
-		return s[:len(s)-1] + "ies"
-	}
-	return s + "s"
-}
-
 // Export all, read it back into an empty database: every table identical.
 func TestExportAllRoundTrip(t *testing.T) {
 	ctx := context.Background()
@@ -135,7 +127,7 @@ func TestExportAllRoundTrip(t *testing.T) {
 		if mk.Count == 0 {
 			t.Errorf("%s: the seed has no record of this kind", mk.Kind)
 		}
-		a, b := dumpTable(t, src.DB(), tableOf(mk.Kind)), dumpTable(t, dst.DB(), tableOf(mk.Kind))
+		a, b := dumpTable(t, src.DB(), model.Table(mk.Kind)), dumpTable(t, dst.DB(), model.Table(mk.Kind))
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s differs after the round trip:\n  before %v\n  after  %v", mk.Kind, a, b)
 		}
