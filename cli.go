@@ -45,6 +45,8 @@ func commands() []command {
 		backupCommand(),
 		restoreCommand(),
 		checkCommand(),
+		importCommand(),
+		exportCommand(),
 		versionCommand(),
 	}
 }
