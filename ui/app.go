@@ -107,23 +107,26 @@ type (
 	}
 )
 
-// registry lists every screen in sidebar order: one line per screen.
-var registry = []func(a *App) screen{
-	placeholder("today", "nav.today", theme.HomeIcon),
-	placeholder("contacts", "nav.contacts", theme.AccountIcon),
-	placeholder("accounts", "nav.accounts", theme.HomeIcon),
-	placeholder("pipeline", "nav.pipeline", theme.MediaFastForwardIcon),
-	placeholder("calendar", "nav.calendar", theme.CalendarIcon),
-	placeholder("tasks", "nav.tasks", theme.ConfirmIcon),
-	placeholder("events", "nav.events", theme.GridIcon),
-	placeholder("products", "nav.products", theme.StorageIcon),
-	placeholder("proposals", "nav.proposals", theme.DocumentIcon),
-	placeholder("issues", "nav.issues", theme.WarningIcon),
-	placeholder("reports", "nav.reports", theme.ListIcon),
-	placeholder("team", "nav.team", theme.AccountIcon),
-	placeholder("sync", "nav.sync", theme.ViewRefreshIcon),
-	placeholder("trash", "nav.trash", theme.DeleteIcon),
-	placeholder("settings", "nav.settings", theme.SettingsIcon),
+// registry lists every screen in sidebar order: one line per screen. (A
+// function rather than a variable: screens refer back to the shell.)
+func registry() []func(a *App) screen {
+	return []func(a *App) screen{
+		newTodayScreen,
+		newContactsScreen,
+		newAccountsScreen,
+		newPipelineScreen,
+		placeholder("calendar", "nav.calendar", theme.CalendarIcon),
+		newTasksScreen,
+		placeholder("events", "nav.events", theme.GridIcon),
+		placeholder("products", "nav.products", theme.StorageIcon),
+		placeholder("proposals", "nav.proposals", theme.DocumentIcon),
+		newIssuesScreen,
+		placeholder("reports", "nav.reports", theme.ListIcon),
+		newTeamScreen,
+		placeholder("sync", "nav.sync", theme.ViewRefreshIcon),
+		newTrashScreen,
+		newSettingsScreen,
+	}
 }
 
 // Options configure the window; the zero value is fine.
@@ -136,6 +139,35 @@ type Options struct {
 	SyncStatus func(ctx context.Context) (SyncState, error)
 	// Location is the user's time zone; time.Local if nil.
 	Location *time.Location
+
+	// queue, in tests, collects the UI-goroutine halves of background work
+	// so that settle runs them on the test's goroutine, as the real driver
+	// runs them on the main one.
+	queue *uiQueue
+}
+
+// uiQueue holds functions waiting to run on the UI goroutine (tests only).
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) push(f func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, f)
+	q.mu.Unlock()
+}
+
+// drain runs the queued functions in order and reports whether there were any.
+func (q *uiQueue) drain() bool {
+	q.mu.Lock()
+	fns := q.fns
+	q.fns = nil
+	q.mu.Unlock()
+	for _, f := range fns {
+		f()
+	}
+	return len(fns) > 0
 }
 
 // SyncState is what the status bar shows about sync.
@@ -183,13 +215,14 @@ func Run(ctx context.Context, fa fyne.App, dbPath string, opts Options) error {
 		w.ShowAndRun()
 		return fmt.Errorf("ui: open %s: %w", dbPath, err)
 	}
-	defer s.Close()
 	a := newApp(fa, s, opts)
 	a.win.Resize(fyne.NewSize(1366, 768))
 	a.win.SetMaster()
+	go a.pollStatus()
 	a.win.ShowAndRun()
 	a.cancel()
-	return nil
+	// The user may have switched to another database meanwhile.
+	return a.store.Close()
 }
 
 // newApp builds the main window on store; tests call it with a test app.
@@ -203,6 +236,9 @@ func newApp(fa fyne.App, s *model.Store, opts Options) *App {
 	a.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.win.SetOnClosed(a.cancel)
 	a.applySettings()
+	if a.setting(settingTheme, "") != "" {
+		a.applyTheme()
+	}
 	empty, err := model.IsEmpty(a.ctx, s.DB())
 	if err != nil {
 		fyne.LogError("ui: check for an empty database", err)
@@ -212,7 +248,6 @@ func newApp(fa fyne.App, s *model.Store, opts Options) *App {
 	} else {
 		a.build("today")
 	}
-	go a.pollStatus()
 	return a
 }
 
@@ -245,7 +280,7 @@ func (a *App) applySettings() {
 func (a *App) build(showID string) {
 	a.welcome = false
 	a.screens = nil
-	for _, mk := range registry {
+	for _, mk := range registry() {
 		a.screens = append(a.screens, mk(a))
 	}
 	a.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -329,6 +364,20 @@ func (a *App) Open(kind model.Kind, id string) bool {
 				a.show(s.id())
 				o.openRecord(kind, id)
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// opens reports whether a screen opens records of kind k.
+func (a *App) opens(k model.Kind) bool {
+	for _, s := range a.screens {
+		if o, ok := s.(recordOpener); ok {
+			for _, x := range o.kinds() {
+				if x == k {
+					return true
+				}
 			}
 		}
 	}
@@ -426,14 +475,30 @@ func (a *App) load(work func(ctx context.Context) func()) {
 		defer a.jobs.Done()
 		apply := work(a.ctx)
 		if apply != nil && a.ctx.Err() == nil {
-			fyne.DoAndWait(apply)
+			a.do(apply)
 		}
 	}()
 }
 
-// settle waits until background loads (and the loads they started) are
-// done. Tests call it after each action.
-func (a *App) settle() { a.jobs.Wait() }
+// do runs f on the UI goroutine; call it from other goroutines only.
+func (a *App) do(f func()) {
+	if a.opts.queue != nil {
+		a.opts.queue.push(f)
+		return
+	}
+	fyne.Do(f)
+}
+
+// settle waits until background work (and the work it started) is done
+// and its results are on screen. Tests call it after each action.
+func (a *App) settle() {
+	for {
+		a.jobs.Wait()
+		if a.opts.queue == nil || !a.opts.queue.drain() {
+			return
+		}
+	}
+}
 
 // runLong runs long work (backup, restore, demo data) off the UI goroutine
 // behind a dialog with a progress bar and a Cancel button. done runs on the
@@ -459,7 +524,7 @@ func (a *App) runLong(title string, work func(ctx context.Context, progress mode
 			return // at most 20 redraws a second
 		}
 		last.Store(now)
-		fyne.Do(func() {
+		a.do(func() {
 			if total > 0 {
 				bar.SetValue(float64(n) / float64(total))
 			}
@@ -470,7 +535,7 @@ func (a *App) runLong(title string, work func(ctx context.Context, progress mode
 		defer a.jobs.Done()
 		err := work(ctx, progress)
 		cancel()
-		fyne.DoAndWait(func() {
+		a.do(func() {
 			d.Hide()
 			switch {
 			case err == nil:

@@ -41,6 +41,9 @@ func (a *App) backupTo(path string) {
 	a.runLong(lang.L("backup.title"), func(ctx context.Context, progress model.Progress) error {
 		return a.store.Backup(ctx, path, progress)
 	}, func() {
+		if err := a.store.SetSetting(a.ctx, settingLastBackup, path); err != nil {
+			fyne.LogError("ui: remember the last backup", err)
+		}
 		a.notify(lang.L("backup.done", map[string]any{"Path": path, "Seconds": int(time.Since(start).Seconds())}))
 	})
 }

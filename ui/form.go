@@ -149,6 +149,23 @@ func (c *choice) SetValue(v string) {
 	c.ClearSelected()
 }
 
+// setOptions replaces the options, keeping the selected value when it is
+// still offered, without firing OnChanged.
+func (c *choice) setOptions(opts []option) {
+	v := c.Value()
+	c.opts = opts
+	labels := make([]string, len(opts))
+	for i, o := range opts {
+		labels[i] = o.label
+	}
+	c.Options = labels
+	changed := c.OnChanged
+	c.OnChanged = nil
+	c.SetValue(v)
+	c.OnChanged = changed
+	c.Refresh()
+}
+
 func newChoice(opts []option, value string, changed func(string)) *choice {
 	labels := make([]string, len(opts))
 	for i, o := range opts {

@@ -29,6 +29,10 @@ func readKeys(t *testing.T, name string) map[string]string {
 	return m
 }
 
+// keyArg names our helpers that take a translation key, and which argument it is.
+var keyArg = map[string]int{"entry": 1, "multiline": 1, "choice": 1, "checkbox": 1, "date": 1, "money": 1,
+	"number": 1, "picker": 1, "links": 0, "newDetailPane": 0, "valuesOptions": 0, "placeholder": 1}
+
 // TestTranslationsComplete checks that French and English have the same
 // keys, that no text is empty, and that every literal key the code passes
 // to lang.L or lang.X exists.
@@ -57,10 +61,34 @@ func TestTranslationsComplete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkLit := func(e ast.Expr) {
+			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				key, _ := strconv.Unquote(lit.Value)
+				if _, ok := en[key]; !ok {
+					t.Errorf("%s: key %q is not in ui.en.json", fset.Position(lit.Pos()), key)
+				}
+			}
+		}
 		ast.Inspect(file, func(n ast.Node) bool {
+			if cl, ok := n.(*ast.CompositeLit); ok {
+				if id, ok := cl.Type.(*ast.Ident); ok && id.Name == "pair" && len(cl.Elts) > 0 {
+					checkLit(cl.Elts[0])
+				}
+				return true
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true
+			}
+			var name string
+			switch fn := call.Fun.(type) {
+			case *ast.Ident:
+				name = fn.Name
+			case *ast.SelectorExpr:
+				name = fn.Sel.Name
+			}
+			if i, ok := keyArg[name]; ok && i < len(call.Args) {
+				checkLit(call.Args[i])
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)
 			if !ok || sel.Sel.Name != "L" && sel.Sel.Name != "X" {

@@ -54,7 +54,7 @@ func (b *statusBar) flash(msg string, undo func()) {
 		b.undo.Hide()
 	}
 	time.AfterFunc(12*time.Second, func() {
-		fyne.Do(func() {
+		b.a.do(func() {
 			if b.shown == n {
 				b.message.SetText("")
 				b.undo.Hide()
@@ -118,7 +118,7 @@ func (a *App) pollStatus() {
 		case <-a.ctx.Done():
 			return
 		case <-t.C:
-			fyne.Do(a.refreshStatus)
+			a.do(a.refreshStatus)
 		}
 	}
 }
