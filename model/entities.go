@@ -808,17 +808,17 @@ func (e *Event) Validate() error {
 // EventItem is one item of an event's logistics checklist.
 type EventItem struct {
 	Meta
-	EventID           string `db:"event_id,ref=event"`
-	Title             string `db:"title"`
-	Category          string `db:"category"` // venue, catering, travel, shipping, print, badges …
-	OwnerID           string `db:"owner_id,ref=team_member"`
-	Due               Date   `db:"due"`
-	Status            string `db:"status"` // todo | doing | done
-	VendorID          string `db:"vendor_id,ref=vendor"`
-	PlannedCostMinor  int64  `db:"planned_cost_minor"`
-	ActualCostMinor   int64  `db:"actual_cost_minor"`
-	Notes             string `db:"notes"`
-	Position          int64  `db:"position"`
+	EventID          string `db:"event_id,ref=event"`
+	Title            string `db:"title"`
+	Category         string `db:"category"` // venue, catering, travel, shipping, print, badges …
+	OwnerID          string `db:"owner_id,ref=team_member"`
+	Due              Date   `db:"due"`
+	Status           string `db:"status"` // todo | doing | done
+	VendorID         string `db:"vendor_id,ref=vendor"`
+	PlannedCostMinor int64  `db:"planned_cost_minor"`
+	ActualCostMinor  int64  `db:"actual_cost_minor"`
+	Notes            string `db:"notes"`
+	Position         int64  `db:"position"`
 }
 
 // Kind implements Record.

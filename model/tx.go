@@ -20,7 +20,11 @@ type Tx struct {
 	now   time.Time
 	stmts map[string]*sql.Stmt
 	last  HLC
-	buf   []byte // reused for outbox JSON
+	buf   []byte          // reused for outbox JSON
+	known map[string]bool // ids already seen to exist in this transaction (records are never hard-deleted)
+	// ftsFrom is the first search_docs docid added by this transaction and
+	// not yet in the FTS index (0: none); see flushIndex.
+	ftsFrom int64
 }
 
 // Write runs fn in one write transaction and commits it when fn returns nil;
@@ -30,13 +34,17 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("model: begin: %w", translate(err))
 	}
-	t := &Tx{ctx: ctx, s: s, tx: sqlTx, group: NewID(), now: s.now().UTC(), stmts: map[string]*sql.Stmt{}}
+	t := &Tx{ctx: ctx, s: s, tx: sqlTx, group: NewID(), now: s.now().UTC(), stmts: map[string]*sql.Stmt{}, known: map[string]bool{}}
 	defer func() {
 		for _, st := range t.stmts {
 			st.Close()
 		}
 	}()
 	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := t.flushIndex(); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -260,6 +268,9 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 		if c.ref == "" || vals[i] == nil || !sel(i) {
 			continue
 		}
+		if id, _ := vals[i].(string); t.known[string(c.ref)+":"+id] {
+			continue
+		}
 		target := kindByName[c.ref]
 		row, err := t.queryRow(`SELECT 1 FROM `+target.table+` WHERE id = ?`, vals[i])
 		if err != nil {
@@ -270,6 +281,8 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 			errs = append(errs, &ValidationError{Field: c.name, Code: CodeInvalid, Msg: fmt.Sprintf("points to no existing %s", c.ref)})
 		} else if err != nil {
 			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		} else {
+			t.known[string(c.ref)+":"+vals[i].(string)] = true
 		}
 	}
 	if len(errs) > 0 {
