@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2/app"
 
 	"relais/model"
+	"relais/model/demo"
 	"relais/ui"
 )
 
@@ -20,6 +23,13 @@ func guiCommand() command {
 			}
 			// The window opens the store itself so that a database it cannot
 			// open is explained in a window rather than on a terminal.
-			return ui.Run(e.ctx, fa, path, ui.Options{})
+			return ui.Run(e.ctx, fa, path, ui.Options{LoadDemo: loadDemo})
 		}}
+}
+
+// loadDemo is the welcome screen's "Load demo data": the same dataset as
+// `relais demo`, at scale 1 (about 1,500 contacts).
+func loadDemo(ctx context.Context, s *model.Store, progress model.Progress) error {
+	_, err := demo.Generate(ctx, s, demo.Options{Scale: 1, Seed: 1, Progress: progress})
+	return err
 }

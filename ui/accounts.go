@@ -376,7 +376,7 @@ func (s *accountsScreen) cancel() {
 	if s.cur != nil && s.cur.ID != "" {
 		s.open(s.cur.ID)
 	} else {
-		s.detail.set(muted(lang.L("accounts.empty")))
+		s.detail.set(mutedPara(lang.L("accounts.empty")))
 	}
 }
 
@@ -397,7 +397,7 @@ func (s *accountsScreen) delete() {
 		return
 	}
 	s.cur = nil
-	s.detail.set(muted(lang.L("accounts.empty")))
+	s.detail.set(mutedPara(lang.L("accounts.empty")))
 	s.reload()
 	s.a.deleted(model.KindAccount, acc.ID, acc.Name)
 }

@@ -78,6 +78,7 @@ import (
 
 	"relais/assets"
 	"relais/model"
+	_ "relais/ui/envlocale" // before Fyne's lang reads the locale
 )
 
 // screen is one area of the main window, listed in the sidebar.

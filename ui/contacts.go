@@ -252,10 +252,7 @@ func (s *contactsScreen) show(d *contactDetail) {
 	head := container.NewVBox(title(c.FullName()))
 	if sub := joinDot(c.Title, d.account); sub != "" {
 		if c.AccountID != "" {
-			acc := widget.NewButton(sub, func() { a.Open(model.KindAccount, c.AccountID) })
-			acc.Importance = widget.LowImportance
-			acc.Alignment = widget.ButtonAlignLeading
-			head.Add(acc)
+			head.Add(linkRow(theme.HomeIcon(), sub, "", func() { a.Open(model.KindAccount, c.AccountID) }))
 		} else {
 			head.Add(muted(sub))
 		}
@@ -412,7 +409,7 @@ func (s *contactsScreen) cancel() {
 	if s.cur != nil && s.cur.ID != "" {
 		s.open(s.cur.ID)
 	} else {
-		s.detail.set(muted(lang.L("contacts.empty")))
+		s.detail.set(mutedPara(lang.L("contacts.empty")))
 	}
 }
 
@@ -434,7 +431,7 @@ func (s *contactsScreen) delete() {
 		return
 	}
 	s.cur = nil
-	s.detail.set(muted(lang.L("contacts.empty")))
+	s.detail.set(mutedPara(lang.L("contacts.empty")))
 	s.reload()
 	s.a.deleted(model.KindContact, c.ID, c.FullName())
 }

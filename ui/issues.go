@@ -339,7 +339,7 @@ func (s *issuesScreen) cancel() {
 	if s.cur != nil && s.cur.ID != "" {
 		s.open(s.cur.ID)
 	} else {
-		s.detail.set(muted(lang.L("issues.empty")))
+		s.detail.set(mutedPara(lang.L("issues.empty")))
 	}
 }
 
@@ -353,7 +353,7 @@ func (s *issuesScreen) delete() {
 		return
 	}
 	s.cur, s.form = nil, nil
-	s.detail.set(muted(lang.L("issues.empty")))
+	s.detail.set(mutedPara(lang.L("issues.empty")))
 	s.reload()
 	s.a.deleted(model.KindClientIssue, is.ID, is.Title)
 }

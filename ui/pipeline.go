@@ -51,12 +51,36 @@ type dealInputs struct {
 	currency, stage, owner, grade               *choice
 }
 
-// Wide enough for a deal title and its amount; narrower columns scroll.
-const stageColumnWidth = 200
+// Columns share the board's width but are never narrower than this; when
+// there are too many stages to fit, the board scrolls sideways.
+const stageColumnMin = 180
+
+// columnsLayout gives its objects equal widths, each at least min.
+type columnsLayout struct{ min float32 }
+
+func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = fyne.Max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(len(objs))*(l.min+theme.Padding()), h)
+}
+
+func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	pad := theme.Padding()
+	w := (size.Width - pad*float32(len(objs)-1)) / float32(len(objs))
+	for i, o := range objs {
+		o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
 
 func newPipelineScreen(a *App) screen {
 	s := &pipelineScreen{a: a, detail: newDetailPane("pipeline.empty")}
-	s.board = container.NewHBox()
+	s.board = container.New(&columnsLayout{min: stageColumnMin})
 	s.summary = muted("")
 	newBtn := widget.NewButtonWithIcon(lang.L("pipeline.new"), theme.ContentAddIcon(), s.newRecord)
 	boardScroll := container.NewHScroll(s.board)
@@ -135,7 +159,7 @@ func (s *pipelineScreen) build(stages []*model.Stage, totals []model.StageTotal,
 		col := s.column(st, byStage[st.ID], first[st.ID])
 		s.columns = append(s.columns, col)
 		box := container.NewBorder(container.NewVBox(col.head, col.totals, widget.NewSeparator()), nil, nil, nil, col.list)
-		s.board.Add(container.NewGridWrap(fyne.NewSize(stageColumnWidth, 560), box))
+		s.board.Add(box)
 	}
 	if len(s.columns) == 0 {
 		s.board.Add(muted(lang.L("pipeline.no_stages")))
@@ -268,9 +292,7 @@ func (s *pipelineScreen) show(dd *dealDetail) {
 	a, d := s.a, dd.d
 	objs := []fyne.CanvasObject{title(d.Title)}
 	if d.AccountID != "" {
-		acc := widget.NewButton(dd.account, func() { a.Open(model.KindAccount, d.AccountID) })
-		acc.Importance, acc.Alignment = widget.LowImportance, widget.ButtonAlignLeading
-		objs = append(objs, acc)
+		objs = append(objs, linkRow(theme.HomeIcon(), dd.account, "", func() { a.Open(model.KindAccount, d.AccountID) }))
 	}
 	status := lang.L("deal.status." + d.Status)
 	if d.Status != model.OutcomeOpen {
@@ -549,7 +571,7 @@ func (s *pipelineScreen) cancel() {
 	if s.cur != nil && s.cur.ID != "" {
 		s.open(s.cur.ID)
 	} else {
-		s.detail.set(muted(lang.L("pipeline.empty")))
+		s.detail.set(mutedPara(lang.L("pipeline.empty")))
 	}
 }
 
@@ -570,7 +592,7 @@ func (s *pipelineScreen) delete() {
 		return
 	}
 	s.cur = nil
-	s.detail.set(muted(lang.L("pipeline.empty")))
+	s.detail.set(mutedPara(lang.L("pipeline.empty")))
 	s.refresh()
 	s.a.deleted(model.KindDeal, d.ID, d.Title)
 }

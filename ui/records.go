@@ -32,10 +32,17 @@ func title(text string) *widget.Label {
 	return l
 }
 
-// muted is secondary text.
+// muted is secondary text on one line (safe beside other widgets).
 func muted(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Importance = widget.LowImportance
+	return l
+}
+
+// mutedPara is secondary text that wraps: use it only where it has the
+// full width, never in a box's side slot.
+func mutedPara(text string) *widget.Label {
+	l := muted(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
@@ -112,16 +119,56 @@ func (a *App) links(titleKey string, ls []link) fyne.CanvasObject {
 		return box
 	}
 	for _, l := range ls {
-		b := widget.NewButton(l.label, func() { a.Open(l.kind, l.id) })
-		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
-		if l.note != "" {
-			box.Add(container.NewBorder(nil, nil, nil, muted(l.note), b))
-		} else {
-			box.Add(b)
-		}
+		box.Add(linkRow(nil, l.label, l.note, func() { a.Open(l.kind, l.id) }))
 	}
 	return box
+}
+
+// linkRow is one line naming a record, with an optional icon on the left
+// and a short note on the right. The name is a link when open is set. Both
+// texts truncate with an ellipsis, so a long name never widens the window.
+func linkRow(icon fyne.Resource, text, note string, open func()) fyne.CanvasObject {
+	var main fyne.CanvasObject
+	if open != nil {
+		h := widget.NewHyperlink(text, nil)
+		h.OnTapped = open
+		h.Truncation = fyne.TextTruncateEllipsis
+		main = h
+	} else {
+		l := widget.NewLabel(text)
+		l.Truncation = fyne.TextTruncateEllipsis
+		main = l
+	}
+	n := muted(note)
+	n.Truncation = fyne.TextTruncateEllipsis
+	n.Alignment = fyne.TextAlignTrailing
+	row := container.New(noteRow{}, main, n)
+	if icon == nil {
+		return row
+	}
+	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, row)
+}
+
+// noteRow lays out a main object and a note label on one line: the note
+// gets its natural width up to 45 % of the row, the main object the rest.
+type noteRow struct{}
+
+func (noteRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(a.Width+b.Width, fyne.Max(a.Height, b.Height))
+}
+
+func (noteRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	main, note := objs[0], objs[1].(*widget.Label)
+	w := float32(0)
+	if note.Text != "" {
+		w = fyne.MeasureText(note.Text, theme.TextSize(), note.TextStyle).Width + 2*theme.InnerPadding()
+		w = fyne.Min(w, size.Width*0.45)
+	}
+	main.Move(fyne.NewPos(0, 0))
+	main.Resize(fyne.NewSize(size.Width-w, size.Height))
+	note.Move(fyne.NewPos(size.Width-w, 0))
+	note.Resize(fyne.NewSize(w, size.Height))
 }
 
 // activityTypes are the kinds of interaction, with the key that picks each
@@ -155,7 +202,7 @@ const timelineLimit = 100
 func (a *App) timeline(acts []*model.Activity) fyne.CanvasObject {
 	box := container.NewVBox(heading(lang.L("detail.timeline")))
 	if len(acts) == 0 {
-		box.Add(muted(lang.L("detail.no_activity")))
+		box.Add(mutedPara(lang.L("detail.no_activity")))
 		return box
 	}
 	for _, act := range acts {
@@ -327,7 +374,7 @@ type detailPane struct {
 func newDetailPane(emptyKey string) *detailPane {
 	d := &detailPane{box: container.NewVBox()}
 	d.scroll = container.NewVScroll(container.NewPadded(d.box))
-	d.set(muted(lang.L(emptyKey)))
+	d.set(mutedPara(lang.L(emptyKey)))
 	return d
 }
 

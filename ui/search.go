@@ -60,11 +60,13 @@ func newSearchPanel(a *App) *searchPanel {
 	p.summary = widget.NewLabel("")
 	p.list = widget.NewList(func() int { return len(p.rows) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.AccountIcon()), widget.NewLabel("Kind"))
+			l := widget.NewLabel("Kind")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil, l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
-			ic, l := row.Objects[0].(*widget.Icon), row.Objects[1].(*widget.Label)
+			l, ic := row.Objects[0].(*widget.Label), row.Objects[1].(*widget.Icon)
 			r := p.rows[i]
 			if r.header != "" {
 				ic.Hide()

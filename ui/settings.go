@@ -83,7 +83,7 @@ func newSettingsScreen(a *App) screen {
 	saveCompany := widget.NewButtonWithIcon(lang.L("action.save")+" (Ctrl+S)", theme.DocumentSaveIcon(), s.save)
 	saveCompany.Importance = widget.HighImportance
 
-	s.dbInfo = muted("")
+	s.dbInfo = mutedPara("")
 	prefs := widget.NewForm(
 		widget.NewFormItem(lang.L("settings.language"), s.language),
 		widget.NewFormItem(lang.L("settings.date_format"), s.dateFormat),
@@ -106,7 +106,7 @@ func newSettingsScreen(a *App) screen {
 	))
 	left := container.NewVBox(heading(lang.L("settings.preferences")), prefs, widget.NewSeparator(),
 		heading(lang.L("settings.database")), db)
-	right := container.NewVBox(heading(lang.L("settings.company")), muted(lang.L("settings.company_note")), company,
+	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), company,
 		container.NewHBox(saveCompany))
 	s.box = container.NewVScroll(container.NewGridWithColumns(2, left, right))
 	return s

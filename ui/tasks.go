@@ -212,10 +212,8 @@ func (s *tasksScreen) show(t *model.Task, linkLabel string) {
 	a := s.a
 	objs := []fyne.CanvasObject{title(t.Title), muted(s.describe(t))}
 	if t.LinkID != "" && linkLabel != "" {
-		b := widget.NewButtonWithIcon(kindName(model.Kind(t.LinkKind))+" · "+linkLabel, kindIcon(model.Kind(t.LinkKind)),
-			func() { a.Open(model.Kind(t.LinkKind), t.LinkID) })
-		b.Importance, b.Alignment = widget.LowImportance, widget.ButtonAlignLeading
-		objs = append(objs, b)
+		objs = append(objs, linkRow(kindIcon(model.Kind(t.LinkKind)), kindName(model.Kind(t.LinkKind))+" · "+linkLabel, "",
+			func() { a.Open(model.Kind(t.LinkKind), t.LinkID) }))
 	}
 	if t.Notes != "" {
 		objs = append(objs, pairs(pair{"field.notes", t.Notes}))
@@ -367,7 +365,7 @@ func (s *tasksScreen) cancel() {
 	if s.cur != nil {
 		s.open(s.cur.ID)
 	} else {
-		s.detail.set(muted(lang.L("tasks.empty")))
+		s.detail.set(mutedPara(lang.L("tasks.empty")))
 	}
 }
 
@@ -381,7 +379,7 @@ func (s *tasksScreen) delete() {
 		return
 	}
 	s.cur = nil
-	s.detail.set(muted(lang.L("tasks.empty")))
+	s.detail.set(mutedPara(lang.L("tasks.empty")))
 	s.reload()
 	s.a.deleted(model.KindTask, t.ID, t.Title)
 }

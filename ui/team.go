@@ -306,6 +306,6 @@ func (s *teamScreen) cancel() {
 	if s.cur != nil {
 		s.open(s.cur.ID)
 	} else {
-		s.detail.set(muted(lang.L("team.empty")))
+		s.detail.set(mutedPara(lang.L("team.empty")))
 	}
 }

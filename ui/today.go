@@ -205,16 +205,7 @@ func (s *todayScreen) show(now time.Time, d *todayData) {
 
 // row is one clickable line of a Today section.
 func (s *todayScreen) row(icon fyne.Resource, text, note string, open func()) fyne.CanvasObject {
-	b := widget.NewButtonWithIcon(text, icon, open)
-	b.Alignment = widget.ButtonAlignLeading
-	b.Importance = widget.LowImportance
-	if open == nil {
-		b.Disable()
-	}
-	if note == "" {
-		return b
-	}
-	return container.NewBorder(nil, nil, nil, muted(note), b)
+	return linkRow(icon, text, note, open)
 }
 
 func (s *todayScreen) more(n int, screenID string) fyne.CanvasObject {

@@ -91,7 +91,10 @@ func (w *welcome) onStartEmpty() {
 func (w *welcome) onLoadDemo() {
 	a := w.a
 	a.runLong(lang.L("welcome.load_demo"), func(ctx context.Context, progress model.Progress) error {
-		return a.opts.LoadDemo(ctx, a.store, progress)
+		if err := a.opts.LoadDemo(ctx, a.store, progress); err != nil {
+			return err
+		}
+		return pickMe(ctx, a.store)
 	}, w.finish)
 }
 
@@ -129,4 +132,17 @@ func createDefaultStages(tx *model.Tx) error {
 
 func languageOptions() []option {
 	return []option{{"fr", "Français"}, {"en", "English"}}
+}
+
+// pickMe makes the first coordinator "me" when nobody is yet, so that the
+// demo data has a user whose tasks Today shows.
+func pickMe(ctx context.Context, st *model.Store) error {
+	if me, err := st.Setting(ctx, model.SettingMe, ""); err != nil || me != "" {
+		return err
+	}
+	ms, err := model.List[model.TeamMember](ctx, st.DB(), model.Query{Where: "role = ? AND active = 1", Args: []any{model.RoleCoordinator}, OrderBy: "name", Limit: 1})
+	if err != nil || len(ms) == 0 {
+		return err
+	}
+	return st.SetSetting(ctx, model.SettingMe, ms[0].ID)
 }
