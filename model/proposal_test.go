@@ -58,7 +58,7 @@ func TestProposalTotals(t *testing.T) {
 			ln("Traiteur", 40000, 1890, 0, 1000), // 40 × 18.90 = 756.00, VAT 75.60
 			ln("Livres", 3000, 999, 0, 550)},     // 29.97, VAT 1.64835 → 1.65
 			want: want{lineNet: []int64{25100, 75600, 2997}, subtotal: 103697, net: 103697, tax: 12745, tt: 116442,
-				taxes: []model.TaxTotal{{RateBP: 2000, BaseMinor: 25100, TaxMinor: 5020}, {RateBP: 1000, BaseMinor: 75600, TaxMinor: 7560}, {RateBP: 550, BaseMinor: 2997, TaxMinor: 165}},
+				taxes:    []model.TaxTotal{{RateBP: 2000, BaseMinor: 25100, TaxMinor: 5020}, {RateBP: 1000, BaseMinor: 75600, TaxMinor: 7560}, {RateBP: 550, BaseMinor: 2997, TaxMinor: 165}},
 				sections: map[string]int64{"Matériel": 25100, "Traiteur": 75600, "Livres": 2997}}},
 		{name: "overall discount is taken per rate", currency: "EUR", discBP: 500, lines: []*model.ProposalLine{
 			ln("", 1000, 10001, 0, 2000), // 100.01 − 5 % (5.0005 → 5.00) = 95.01; VAT 19.002 → 19.00
