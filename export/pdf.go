@@ -378,11 +378,12 @@ func (d *Doc) Letterhead(title string, facts [][2]string) {
 		lw := p.GetStringWidth(label) + 3
 		d.setFont("B", bodySize)
 		for _, l := range d.wrap(f[1], rw-lw) {
+			vw := p.GetStringWidth(l) + 2*p.GetCellMargin()
 			p.SetXY(rx, ry)
 			d.setFont("", bodySize)
-			p.CellFormat(rw-p.GetStringWidth(l)-2.4, lineH(bodySize), label, "", 0, "R", false, 0, "")
+			p.CellFormat(rw-vw, lineH(bodySize), label, "", 0, "R", false, 0, "")
 			d.setFont("B", bodySize)
-			p.CellFormat(p.GetStringWidth(l)+2.4, lineH(bodySize), l, "", 0, "R", false, 0, "")
+			p.CellFormat(vw, lineH(bodySize), l, "", 0, "R", false, 0, "")
 			label = ""
 			ry += lineH(bodySize)
 		}

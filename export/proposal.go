@@ -306,8 +306,8 @@ func (r *proposalRenderer) terms() {
 
 // signature draws the on-site acceptance box, kept whole on one page.
 func (r *proposalRenderer) signature() {
-	const boxH = 42.0
-	r.doc.EnsureSpace(boxH + 2)
+	const boxH = 39.0
+	r.doc.EnsureSpace(boxH + 1)
 	pdf := r.doc.Fpdf()
 	w := r.doc.ContentWidth()
 	x, y := r.doc.Left(), pdf.GetY()
