@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"fmt"
+	"strings"
 
 	"relais/export"
 	"relais/model"
@@ -24,14 +25,15 @@ var demoItems = []struct {
 	qty, price, disc, tax    int64
 	optional                 bool
 	note                     string
+	en                       [3]string // section, description, note in English
 }{
-	{"Stand", "STD-9", "Stand modulaire 9 m² « Horizon », cloisons bois et signalétique", "pc", 1000, 250000, 0, 2000, false, ""},
-	{"Stand", "LUM-LED", "Rampe LED 2 m, blanc chaud", "pc", 6000, 8900, 1000, 2000, false, "Pose comprise"},
-	{"Stand", "MOQ-B", "Moquette aiguilletée bleue", "m²", 9000, 1200, 0, 2000, false, ""},
-	{"Traiteur", "CAT-1", "Plateau déjeuner œuf-cocotte, pâtisserie", "pc", 40000, 1890, 0, 1000, false, "Livraison 11 h 30"},
-	{"Traiteur", "CAF-2", "Café et thé, forfait journée", "j", 3000, 9500, 0, 1000, false, ""},
-	{"Documentation", "CAT-PRT", "Catalogue imprimé 48 pages", "pc", 200000, 350, 500, 550, false, ""},
-	{"Stand", "ECR-55", "Écran 55″ sur pied", "pc", 1000, 45000, 0, 2000, true, "Option : location 3 jours"},
+	{"Stand", "STD-9", "Stand modulaire 9 m² « Horizon », cloisons bois et signalétique", "pc", 1000, 250000, 0, 2000, false, "", [3]string{"Booth", "Modular booth 9 m² “Horizon”, wooden walls and signage", ""}},
+	{"Stand", "LUM-LED", "Rampe LED 2 m, blanc chaud", "pc", 6000, 8900, 1000, 2000, false, "Pose comprise", [3]string{"Booth", "LED bar 2 m, warm white", "Fitting included"}},
+	{"Stand", "MOQ-B", "Moquette aiguilletée bleue", "m²", 9000, 1200, 0, 2000, false, "", [3]string{"Booth", "Blue needle-punch carpet", ""}},
+	{"Traiteur", "CAT-1", "Plateau déjeuner œuf-cocotte, pâtisserie", "pc", 40000, 1890, 0, 1000, false, "Livraison 11 h 30", [3]string{"Catering", "Lunch tray: œuf cocotte, pastry", "Delivered at 11:30"}},
+	{"Traiteur", "CAF-2", "Café et thé, forfait journée", "j", 3000, 9500, 0, 1000, false, "", [3]string{"Catering", "Coffee and tea, daily package", ""}},
+	{"Documentation", "CAT-PRT", "Catalogue imprimé 48 pages", "pc", 200000, 350, 500, 550, false, "", [3]string{"Printed matter", "Printed catalogue, 48 pages", ""}},
+	{"Stand", "ECR-55", "Écran 55″ sur pied", "pc", 1000, 45000, 0, 2000, true, "Option : location 3 jours", [3]string{"Booth", "55″ screen on stand", "Option: 3-day rental"}},
 }
 
 // demoProposal builds a proposal with n lines (the demo items repeated) in lang.
@@ -56,6 +58,10 @@ func demoProposal(lang string, n int) *export.ProposalData {
 	}
 	for i := 0; i < n; i++ {
 		it := demoItems[i%len(demoItems)]
+		if lang == "en" {
+			it.section, it.desc, it.note = it.en[0], it.en[1], it.en[2]
+			it.unit = strings.NewReplacer("j", "d").Replace(it.unit)
+		}
 		desc := it.desc
 		if i >= len(demoItems) {
 			desc = fmt.Sprintf("%s (lot %d)", it.desc, i/len(demoItems)+1)

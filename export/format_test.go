@@ -89,6 +89,9 @@ func TestFontCoversDocuments(t *testing.T) {
 	text.WriteString("\ufffd″")
 	var buf sfnt.Buffer
 	for _, r := range text.String() {
+		if r == '\n' {
+			continue // paragraphs of e-mail texts
+		}
 		if gi, err := f.GlyphIndex(&buf, r); err != nil || gi == 0 {
 			t.Errorf("the PDF font has no glyph for %q (U+%04X)", r, r)
 		}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"io"
 	"net/http"
 	"os"
@@ -77,6 +80,31 @@ func LoadLetterhead(ctx context.Context, s *model.Store) (Letterhead, error) {
 		lh.Logo = b
 	}
 	return lh, nil
+}
+
+// usableLogo returns the logo in a form gofpdf reads: PNGs with 16-bit
+// channels or interlacing (common from design tools) are re-encoded as plain
+// 8-bit PNGs, which loses nothing visible at print size.
+func usableLogo(b []byte) ([]byte, string, error) {
+	typ, err := imageType(b)
+	if err != nil || typ != "PNG" || len(b) < 29 {
+		return b, typ, err
+	}
+	const depthAt, interlaceAt = 24, 28 // offsets in the IHDR chunk
+	if b[depthAt] != 16 && b[interlaceAt] == 0 {
+		return b, typ, nil
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, "", fmt.Errorf("export: the logo is a damaged PNG: %w", err)
+	}
+	flat := image.NewNRGBA(img.Bounds())
+	draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Src)
+	var out bytes.Buffer
+	if err := png.Encode(&out, flat); err != nil {
+		return nil, "", fmt.Errorf("export: re-encode the logo: %w", err)
+	}
+	return out.Bytes(), typ, nil
 }
 
 func imageType(b []byte) (string, error) {
@@ -180,11 +208,11 @@ func NewDoc(lh Letterhead, info DocInfo) (*Doc, error) {
 	pdf.AliasNbPages("{nb}")
 
 	if len(lh.Logo) > 0 {
-		typ, err := imageType(lh.Logo)
+		logo, typ, err := usableLogo(lh.Logo)
 		if err != nil {
 			return nil, err
 		}
-		pdf.RegisterImageOptionsReader("logo", gofpdf.ImageOptions{ImageType: typ}, bytes.NewReader(lh.Logo))
+		pdf.RegisterImageOptionsReader("logo", gofpdf.ImageOptions{ImageType: typ}, bytes.NewReader(logo))
 		if err := pdf.Error(); err != nil {
 			return nil, fmt.Errorf("export: the company logo cannot be used: %w", err)
 		}

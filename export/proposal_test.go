@@ -73,7 +73,7 @@ func TestProposalPDFText(t *testing.T) {
 			"Fromagerie Lefèvre", "Élodie Lefèvre", "Suite à notre rencontre", "Sous-total Stand", "Sous-total Traiteur",
 			"Options (non comprises dans le total)", "Écran 55″ sur pied", "Remise 5 %", "TVA 20 % sur", "TVA 5,5 % sur", "Total TTC",
 			"Conditions générales", "Bon pour accord", "Nom et qualité", "Signature", "« Bon pour accord »", "Page 1/2", "SIRET 912 345 678 00017"}},
-		{"en", []string{"Proposal", "27 November 2026", "Valid until", "Prices as of", "20 November 2026", "Subtotal Stand",
+		{"en", []string{"Proposal", "27 November 2026", "Valid until", "Prices as of", "20 November 2026", "Subtotal Booth", "Modular booth 9 m² “Horizon”",
 			"Options (not included in the total)", "Discount 5%", "VAT 20% on", "VAT 5.5% on", "Total incl. VAT", "Terms and conditions", "Acceptance", "Name and title", "Page 1/2"}},
 	}
 	for _, tc := range tests {
