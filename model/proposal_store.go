@@ -66,7 +66,7 @@ func (s *Store) NewProposal(ctx context.Context, src ProposalSource) (*Proposal,
 		if err := fillFromSource(tx, p); err != nil {
 			return err
 		}
-		if p.Language == "" {
+		if p.Language != "fr" && p.Language != "en" { // the contact's language, when Relais writes it
 			p.Language = lang
 		}
 		if p.Language != "fr" && p.Language != "en" {
@@ -286,11 +286,13 @@ func (s *Store) EditProposal(ctx context.Context, id string, fn func(e *Proposal
 		if err != nil {
 			return err
 		}
+		orig := p
 		e := &ProposalEdit{Tx: tx, P: &p, Lines: lines, today: s.today()}
 		if err := fn(e); err != nil {
 			return err
 		}
-		e.P.ID, e.P.Number, e.P.Revision, e.P.RootID, e.P.Status = p.ID, p.Number, p.Revision, p.RootID, ProposalDraft
+		// Identity and status are not the editor's to change (see NewRevision, SetProposalStatus).
+		e.P.Meta, e.P.Number, e.P.Revision, e.P.RootID, e.P.Status = orig.Meta, orig.Number, orig.Revision, orig.RootID, orig.Status
 		return tx.Update(e.P)
 	})
 }

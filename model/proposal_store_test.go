@@ -498,3 +498,23 @@ func TestCatalogPrice(t *testing.T) {
 		})
 	}
 }
+
+func TestEditProposalKeepsIdentity(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := seedCatalogue(t, s)
+	p, err := s.NewProposal(ctx, model.ProposalSource{AccountID: c.acct.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EditProposal(ctx, p.ID, func(e *model.ProposalEdit) error {
+		e.P.Number, e.P.Revision, e.P.Status, e.P.Title = "HACK", 9, model.ProposalAccepted, "Nouveau titre"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := s.Proposal(ctx, p.ID)
+	if got.Number != p.Number || got.Revision != 1 || got.Status != model.ProposalDraft || got.Title != "Nouveau titre" {
+		t.Errorf("after edit: %+v", got)
+	}
+}
