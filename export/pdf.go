@@ -15,7 +15,6 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
-	"relais/assets"
 	"relais/model"
 )
 
@@ -184,9 +183,10 @@ func NewDoc(lh Letterhead, info DocInfo) (*Doc, error) {
 	pdf.SetMargins(marginMM, marginMM, marginMM)
 	pdf.SetAutoPageBreak(false, 0) // Doc breaks pages itself, so tables can repeat their header
 	pdf.SetCellMargin(1.2)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", assets.FontRegular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", assets.FontBold)
-	pdf.AddUTF8FontFromBytes(fontFamily, "I", assets.FontItalic)
+	fonts := pdfFonts()
+	pdf.AddUTF8FontFromBytes(fontFamily, "", fonts[0])
+	pdf.AddUTF8FontFromBytes(fontFamily, "B", fonts[1])
+	pdf.AddUTF8FontFromBytes(fontFamily, "I", fonts[2])
 
 	// Deterministic output: fixed dates from the data, sorted catalogs.
 	when := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
