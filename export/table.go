@@ -83,8 +83,16 @@ func (d *Doc) Table(t Table) {
 		d.NewPage()
 	}
 	drawHeader()
-	for _, r := range t.Rows {
+	for i, r := range t.Rows {
 		lines := tl.lines(r, false)
+		if r.Kind == RowSection && i+1 < len(t.Rows) {
+			// Keep a section heading with its first row.
+			both := tl.height(lines) + tl.height(tl.lines(t.Rows[i+1], false))
+			if both > d.Remaining() && both <= d.pageBody()-headerH {
+				d.NewPage()
+				drawHeader()
+			}
+		}
 		for {
 			h := tl.height(lines)
 			if h <= d.Remaining() {
