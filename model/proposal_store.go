@@ -591,10 +591,10 @@ type ProposalSummary struct {
 	Changes []PriceChange
 }
 
-// ProposalSummaries returns proposals with their customer and totals, newest
-// number first, latest revisions only unless all is set. Where and Args
-// filter further, as in Query (columns of proposals).
-func (s *Store) ProposalSummaries(ctx context.Context, all bool, q Query) ([]ProposalSummary, error) {
+// ProposalListQuery narrows q to the latest revision of each proposal unless
+// all is set, and orders it newest first unless q has an order: the query of
+// the proposals list, for Count and ProposalSummaries alike.
+func ProposalListQuery(all bool, q Query) Query {
 	latestOnly := `NOT EXISTS (SELECT 1 FROM proposals n WHERE n.deleted_at IS NULL AND n.number = proposals.number AND n.revision > proposals.revision)`
 	if !all {
 		if q.Where != "" {
@@ -605,6 +605,14 @@ func (s *Store) ProposalSummaries(ctx context.Context, all bool, q Query) ([]Pro
 	if q.OrderBy == "" {
 		q.OrderBy = "issue_date DESC, number DESC, revision DESC"
 	}
+	return q
+}
+
+// ProposalSummaries returns proposals with their customer and totals, newest
+// first, latest revisions only unless all is set. Where, Args, Limit and
+// Offset filter and page as in Query (columns of proposals).
+func (s *Store) ProposalSummaries(ctx context.Context, all bool, q Query) ([]ProposalSummary, error) {
+	q = ProposalListQuery(all, q)
 	ps, err := List[Proposal](ctx, s.r, q)
 	if err != nil {
 		return nil, err
