@@ -61,7 +61,9 @@ func (s *Store) ChangePrice(ctx context.Context, productID string, priceMinor in
 		if err != nil {
 			return err
 		}
-		if created := DateOf(p.CreatedAt); len(hist) == 0 && created.Before(from) {
+		// Same-day changes too: the old price must stay findable, since a
+		// proposal priced this morning is flagged by it.
+		if created := DateOf(p.CreatedAt); len(hist) == 0 && !from.Before(created) {
 			first := &ProductPrice{ProductID: p.ID, PriceMinor: p.PriceMinor, Currency: p.Currency, EffectiveFrom: created, Note: "initial price"}
 			if err := tx.Create(first); err != nil {
 				return err
@@ -114,7 +116,7 @@ func (s *Store) ApplyDuePrices(ctx context.Context, today Date) (int, error) {
 }
 
 // PriceChange describes one proposal line whose product changed in the
-// catalogue since the proposal's prices-as-of date.
+// catalogue since the proposal's prices were taken.
 type PriceChange struct {
 	LineID       string
 	ProductID    string
@@ -124,10 +126,11 @@ type PriceChange struct {
 	WasMinor     int64  // catalogue price on the prices-as-of date
 	NowMinor     int64  // catalogue price today
 	Availability string // the product's availability today
+	Changed      bool   // the catalogue price moved (see PriceChanges)
 }
 
 // PriceChanged reports whether the catalogue price moved.
-func (c PriceChange) PriceChanged() bool { return c.WasMinor != c.NowMinor }
+func (c PriceChange) PriceChanged() bool { return c.Changed }
 
 // Unavailable reports whether the product can no longer be delivered as offered.
 func (c PriceChange) Unavailable() bool {
@@ -137,6 +140,12 @@ func (c PriceChange) Unavailable() bool {
 // PriceChanges lists the lines of p whose product's catalogue price changed
 // since p.PricesAsOf, or whose product is now on backorder or discontinued.
 // An empty result means the proposal's prices are current.
+//
+// A price changed when the catalogue price today differs from the one on the
+// prices-as-of date, or when the line still carries an earlier catalogue
+// price of its product that is no longer today's (a change made the same day
+// the proposal was priced). A line whose price was set by hand to a price the
+// catalogue never had (a negotiated price) is flagged only by the first rule.
 func (s *Store) PriceChanges(ctx context.Context, p *Proposal, lines []*ProposalLine) ([]PriceChange, error) {
 	return priceChanges(ctx, s.r, p, lines, s.today())
 }
@@ -173,6 +182,7 @@ func priceChanges(ctx context.Context, db Querier, p *Proposal, lines []*Proposa
 		h := histories[l.ProductID]
 		c := PriceChange{LineID: l.ID, ProductID: pr.ID, SKU: pr.SKU, Name: pr.Name, LineMinor: l.UnitPriceMinor,
 			WasMinor: CatalogPrice(pr, h, asOf), NowMinor: CatalogPrice(pr, h, today), Availability: pr.Availability}
+		c.Changed = c.WasMinor != c.NowMinor || (c.LineMinor != c.NowMinor && wasCataloguePrice(h, pr.Currency, c.LineMinor))
 		if pr.Deleted() {
 			c.Availability = Discontinued
 		}
@@ -181,4 +191,14 @@ func priceChanges(ctx context.Context, db Querier, p *Proposal, lines []*Proposa
 		}
 	}
 	return out, nil
+}
+
+// wasCataloguePrice reports whether the history ever listed price.
+func wasCataloguePrice(history []*ProductPrice, currency string, price int64) bool {
+	for _, h := range history {
+		if h.Currency == currency && h.PriceMinor == price {
+			return true
+		}
+	}
+	return false
 }

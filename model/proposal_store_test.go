@@ -518,3 +518,41 @@ func TestEditProposalKeepsIdentity(t *testing.T) {
 		t.Errorf("after edit: %+v", got)
 	}
 }
+
+// TestPriceChangeSameDay: a proposal priced this morning is flagged by a
+// price change made this afternoon, effective today; a negotiated line is not.
+func TestPriceChangeSameDay(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	c := seedCatalogue(t, s)
+	p, err := s.NewProposal(ctx, model.ProposalSource{AccountID: c.acct.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EditProposal(ctx, p.ID, func(e *model.ProposalEdit) error {
+		if _, err := e.AddProduct(c.stand.ID, "", 1000); err != nil {
+			return err
+		}
+		l, err := e.AddProduct(c.catering.ID, "", 1000)
+		if err != nil {
+			return err
+		}
+		l.UnitPriceMinor = 1500 // negotiated
+		return e.SaveLine(l)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range []*model.Product{c.stand, c.catering} {
+		if _, err := s.ChangePrice(ctx, pr.ID, pr.PriceMinor+100, model.MustDate("2026-11-27"), "correction"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, lines, _ := s.Proposal(ctx, p.ID)
+	chg, err := s.PriceChanges(ctx, got, lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chg) != 1 || chg[0].SKU != "STD-9" || chg[0].LineMinor != 250000 || chg[0].NowMinor != 250100 {
+		t.Errorf("changes = %+v", chg)
+	}
+}
