@@ -41,6 +41,7 @@ func commands() []command {
 		guiCommand(),
 		demoCommand(),
 		searchCommand(),
+		proposalCommand(),
 		outboxCommand(),
 		backupCommand(),
 		restoreCommand(),
