@@ -286,7 +286,7 @@ func fitHolt(y []float64) (alpha, beta float64) {
 		for j := 1; j <= 19; j++ {
 			a, b := float64(i)/20, float64(j)/20
 			// A relative margin keeps float noise from picking larger values.
-			if _, _, sse := holtRun(y, a, b); math.IsInf(best, 1) || sse < best*(1-1e-9) {
+			if _, _, sse := holtRun(y, a, b); math.IsInf(best, 1) || sse < best*(1-1e-9)-1e-6 {
 				best, alpha, beta = sse, a, b
 			}
 		}
