@@ -42,6 +42,8 @@ func commands() []command {
 		demoCommand(),
 		searchCommand(),
 		proposalCommand(),
+		reportCommand(),
+		agendaCommand(),
 		outboxCommand(),
 		backupCommand(),
 		restoreCommand(),
@@ -121,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // prefixes that help a developer ("model: ") are dropped for the user.
 func sentence(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"model: ", "export: ", "demo: ", "importer: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: "} {
+	for _, p := range []string{"model: ", "export: ", "demo: ", "importer: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: ", "report: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	if msg != "" {

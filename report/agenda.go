@@ -29,13 +29,13 @@ type AgendaDay struct {
 
 // AgendaSlot is one topic in a time slot.
 type AgendaSlot struct {
-	Start    time.Time // in Agenda.Location
-	End      time.Time
-	Title    string
-	Type     string // meeting | session | break
-	Place    string // the slot's room or stand, when it differs from the event's
-	Lead     string // the team member leading it
-	Guest    string // the contact met, with their company
+	Start time.Time // in Agenda.Location
+	End   time.Time
+	Title string
+	Type  string // meeting | session | break
+	Place string // the slot's room or stand, when it differs from the event's
+	Lead  string // the team member leading it
+	Guest string // the contact met, with their company
 }
 
 // Attendee is a person expected at the event.

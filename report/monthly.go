@@ -36,6 +36,7 @@ type MonthlyReport struct {
 	Products        []ProductSales // every product sold in the month or the three before, best sales first
 	TopProducts     []ProductSales // the TopN best sellers of the month
 	UnderPerformers []ProductSales // products furthest below their own previous three months
+	UnderBP         int64          // how far below, at least, in basis points (Options.UnderBP)
 
 	Segments []GroupSales // by the customer's segment
 	Regions  []GroupSales // by the customer's region
@@ -79,6 +80,7 @@ type RepSales struct {
 	WonValue  int64
 
 	TopAccounts []AccountSales // the rep's best customers of the month
+	History     []MonthPoint   // the rep's sales in each of the twelve months up to the report's
 }
 
 // Attainment is sales against target in basis points; ok is false with no target.
@@ -191,7 +193,7 @@ type DepartmentIssues struct {
 // whatever the size of the history.
 func Monthly(ctx context.Context, s *model.Store, m Month, opts Options) (*MonthlyReport, error) {
 	o := opts.resolve(s)
-	r := &MonthlyReport{Month: m, Currency: o.Currency, AsOf: o.today()}
+	r := &MonthlyReport{Month: m, Currency: o.Currency, AsOf: o.today(), UnderBP: o.UnderBP}
 	r.Partial = !m.Last().Before(r.AsOf)
 	c := &monthly{ctx: ctx, s: s, db: s.DB(), r: r, o: o, m: m}
 	for _, step := range []func() error{c.team, c.totals, c.newCustomers, c.customers, c.products, c.pipeline, c.closedDeals, c.cycle, c.issues, c.trend} {
@@ -210,7 +212,8 @@ type monthly struct {
 	o   Options
 	m   Month
 
-	monthSales map[Month]CurrencyTotal // report currency, every month of the trend window
+	monthSales map[Month]CurrencyTotal            // report currency, every month of the trend window
+	history    map[string]map[Month]CurrencyTotal // per rep, the last twelve months
 	members    map[string]*model.TeamMember
 }
 
@@ -271,9 +274,21 @@ func (c *monthly) totals() error {
 	c.monthSales = map[Month]CurrencyTotal{}
 	other := map[string]*CurrencyTotal{}
 	prev, ly := c.m.Add(-1), c.m.Add(-12)
+	history := map[string]map[Month]CurrencyTotal{}
 	for k, t := range sums {
 		switch {
 		case k.cur == c.r.Currency:
+			if c.m.Sub(k.mo) < 12 {
+				h := history[k.owner]
+				if h == nil {
+					h = map[Month]CurrencyTotal{}
+					history[k.owner] = h
+				}
+				ht := h[k.mo]
+				ht.Sales += t.Sales
+				ht.Orders += t.Orders
+				h[k.mo] = ht
+			}
 			m := c.monthSales[k.mo]
 			m.Currency, m.Sales, m.Orders = k.cur, m.Sales+t.Sales, m.Orders+t.Orders
 			c.monthSales[k.mo] = m
@@ -297,6 +312,7 @@ func (c *monthly) totals() error {
 			o.Orders += t.Orders
 		}
 	}
+	c.history = history
 	for _, t := range other {
 		c.r.OtherCurrencies = append(c.r.OtherCurrencies, *t)
 	}
@@ -445,6 +461,10 @@ func (c *monthly) finishReps() {
 		r.AvgOrder = divRound(r.Sales.Value, r.Orders)
 		if m := c.members[r.MemberID]; m != nil && m.TargetCurrency == c.r.Currency {
 			r.Target = m.TargetMinor
+		}
+		for mo := c.m.Add(-11); mo.Sub(c.m) <= 0; mo = mo.Add(1) {
+			t := c.history[r.MemberID][mo]
+			r.History = append(r.History, MonthPoint{Month: mo, Sales: t.Sales, Orders: t.Orders, Partial: mo == c.m && c.r.Partial})
 		}
 	}
 	sort.SliceStable(c.r.Reps, func(i, j int) bool {
