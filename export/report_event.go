@@ -159,10 +159,13 @@ func WriteEventPDF(w io.Writer, lh Letterhead, r *report.EventReport, lang strin
 	if r.Budget > 0 || r.Cost > 0 {
 		d.Heading(l.Get("report.chart.budget"))
 		cb := []hbar{{label: l.Get("report.kpi.budget"), value: r.Budget, muted: true}, {label: l.Get("report.kpi.planned"), value: r.Planned, muted: true},
-			{label: l.Get("report.kpi.cost"), value: r.Cost, mark: r.Budget}}
-		d.EnsureSpace(3*5.6 + 8)
+			{label: l.Get("report.kpi.cost"), value: r.Cost}}
+		if r.Actual > 0 {
+			cb = append(cb, hbar{label: l.Get("report.kpi.actual"), value: r.Actual})
+		}
+		d.EnsureSpace(float64(len(cb))*5.6 + 4)
 		y = d.pdf.GetY()
-		d.pdf.SetY(y + d.hbarChart(marginMM, y, d.ContentWidth(), cb, l.Get("report.kpi.budget"), colTarget, r.Currency, lang) + 4)
+		d.pdf.SetY(y + d.hbarChart(marginMM, y, d.ContentWidth(), cb, "", colTarget, r.Currency, lang) + 4)
 	}
 	for _, id := range []string{"costs", "proposals", "deals", "meetings", "leads"} {
 		t := tableByID(tables, id)

@@ -26,6 +26,9 @@ func FormatShortDate(d model.Date, lang string) string {
 // pdfCell formats a report cell for print.
 func pdfCell(v Value, c ReportColumn, t ReportTable, lang string, l Labels) string {
 	if v.Empty {
+		if v.Type == TypeText {
+			return "" // a cell with nothing to say, such as a total's label columns
+		}
 		return "—"
 	}
 	switch v.Type {

@@ -386,8 +386,8 @@ func EventTables(r *report.EventReport, lang string) ([]ReportTable, error) {
 	}
 	ts = append(ts, props)
 
-	deals := ReportTable{ID: "deals", Title: l.Get("report.sec.event_deals"), Currency: cur, Columns: []ReportColumn{col("report.col.deal", 4, ""), col("report.col.customer", 3, ""),
-		col("report.col.stage", 2, ""), col("report.col.status", 1.5, ""), col("report.col.amount", 2.2, "R"), col("report.col.probability", 1.4, "R"),
+	deals := ReportTable{ID: "deals", Title: l.Get("report.sec.event_deals"), Currency: cur, Columns: []ReportColumn{col("report.col.deal", 3.8, ""), col("report.col.customer", 3, ""),
+		col("report.col.stage", 1.9, ""), col("report.col.status", 1.4, ""), col("report.col.amount", 2.2, "R"), col("report.col.probability", 1.8, "R"),
 		{Title: l.Get("report.col.owner"), NoPDF: true}}}
 	for _, dl := range r.Deals {
 		deals.Rows = append(deals.Rows, ReportRow{Cells: []Value{vText(dl.Title), vText(dl.Account), vText(dl.Stage), vText(labelOr(l, "report.status.", dl.Status)),
