@@ -33,6 +33,9 @@ type Item struct {
 	Date     model.Date
 	Amount   int64 // minor units of Currency; 0 for records without one
 	Currency string
+	// AccountID is the customer the record belongs to, for screens that
+	// open the customer when they cannot open the record itself (an order).
+	AccountID string
 }
 
 // Behind lists the records a figure of month m is made of, at most limit of
@@ -57,7 +60,7 @@ func Behind(ctx context.Context, s *model.Store, m Month, fig, key string, opts 
 	switch fig {
 	case FigSales, FigRep, FigProduct:
 		kind = model.KindOrder
-		sel = `o.id, o.number, COALESCE(a.name, ''), o.order_date, o.net_minor, o.currency`
+		sel = `o.id, o.number, COALESCE(a.name, ''), o.order_date, o.net_minor, o.currency, COALESCE(o.account_id, '')`
 		from = `orders o LEFT JOIN accounts a ON a.id = o.account_id`
 		where = `o.order_date BETWEEN ? AND ? AND ` + liveOrder + ` AND o.currency = ?`
 		args = []any{rg.from, rg.to, o.Currency}
@@ -72,7 +75,7 @@ func Behind(ctx context.Context, s *model.Store, m Month, fig, key string, opts 
 		order = `o.net_minor DESC, o.number`
 	case FigNewCustomers:
 		kind = model.KindAccount
-		sel = `a.id, a.name, COALESCE(a.city, ''), MIN(o.order_date), SUM(CASE WHEN o.currency = ? THEN o.net_minor ELSE 0 END), ?`
+		sel = `a.id, a.name, COALESCE(a.city, ''), MIN(o.order_date), SUM(CASE WHEN o.currency = ? THEN o.net_minor ELSE 0 END), ?, a.id`
 		from = `orders o JOIN accounts a ON a.id = o.account_id`
 		where = `o.order_date BETWEEN ? AND ? AND ` + liveOrder + ` AND NOT EXISTS (SELECT 1 FROM orders p WHERE p.account_id = o.account_id
 			AND p.order_date < ? AND p.deleted_at IS NULL AND p.status != 'cancelled') GROUP BY a.id`
@@ -80,7 +83,7 @@ func Behind(ctx context.Context, s *model.Store, m Month, fig, key string, opts 
 		order = `5 DESC, a.name`
 	case FigPipeline:
 		kind = model.KindDeal
-		sel = `d.id, d.title, COALESCE(a.name, ''), COALESCE(d.expected_close, ''), d.amount_minor, d.currency`
+		sel = `d.id, d.title, COALESCE(a.name, ''), COALESCE(d.expected_close, ''), d.amount_minor, d.currency, COALESCE(d.account_id, '')`
 		from = `deals d LEFT JOIN accounts a ON a.id = d.account_id`
 		where = `d.status = 'open' AND d.deleted_at IS NULL AND d.currency = ?`
 		args = []any{o.Currency}
@@ -95,7 +98,7 @@ func Behind(ctx context.Context, s *model.Store, m Month, fig, key string, opts 
 		if fig == FigLost {
 			status = model.OutcomeLost
 		}
-		sel = `d.id, d.title, COALESCE(a.name, ''), d.closed_on, d.amount_minor, d.currency`
+		sel = `d.id, d.title, COALESCE(a.name, ''), d.closed_on, d.amount_minor, d.currency, COALESCE(d.account_id, '')`
 		from = `deals d LEFT JOIN accounts a ON a.id = d.account_id`
 		where = `d.status = ? AND d.closed_on BETWEEN ? AND ? AND d.deleted_at IS NULL`
 		args = []any{status, rg.from, rg.to}
@@ -103,7 +106,7 @@ func Behind(ctx context.Context, s *model.Store, m Month, fig, key string, opts 
 	case FigIssuesOpened, FigIssuesClosed, FigIssuesOverdue:
 		kind = model.KindClientIssue
 		lo, hi := m.instants(o.Location)
-		sel = `i.id, i.title, COALESCE(a.name, ''), COALESCE(i.due, ''), 0, ''`
+		sel = `i.id, i.title, COALESCE(a.name, ''), COALESCE(i.due, ''), 0, '', COALESCE(i.account_id, '')`
 		from = `client_issues i LEFT JOIN accounts a ON a.id = i.account_id`
 		switch fig {
 		case FigIssuesOpened:
@@ -134,7 +137,7 @@ func Behind(ctx context.Context, s *model.Store, m Month, fig, key string, opts 
 		append(args, limit), func(rows *sql.Rows) error {
 			it := Item{Kind: kind}
 			var day string
-			if err := rows.Scan(&it.ID, &it.Label, &it.Detail, &day, &it.Amount, &it.Currency); err != nil {
+			if err := rows.Scan(&it.ID, &it.Label, &it.Detail, &day, &it.Amount, &it.Currency, &it.AccountID); err != nil {
 				return err
 			}
 			if d, err := model.ParseDate(strings.TrimSpace(day)); err == nil {

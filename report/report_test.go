@@ -474,7 +474,7 @@ func TestBehind(t *testing.T) {
 		t.Error("an unknown figure is accepted")
 	}
 	items, _, _ := report.Behind(t.Context(), f.s, october, report.FigSales, "", opts, 1)
-	if len(items) != 1 || items[0].Kind != model.KindOrder || items[0].ID != f.orders["O1"].ID || items[0].Amount != 400000 || items[0].Detail != "Alpha" {
+	if len(items) != 1 || items[0].Kind != model.KindOrder || items[0].ID != f.orders["O1"].ID || items[0].Amount != 400000 || items[0].Detail != "Alpha" || items[0].AccountID != f.a1.ID {
 		t.Errorf("first order behind sales = %+v", items)
 	}
 }

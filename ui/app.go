@@ -122,7 +122,7 @@ func registry() []func(a *App) screen {
 		placeholder("products", "nav.products", theme.StorageIcon),
 		placeholder("proposals", "nav.proposals", theme.DocumentIcon),
 		newIssuesScreen,
-		placeholder("reports", "nav.reports", theme.ListIcon),
+		newDashboardScreen,
 		newTeamScreen,
 		placeholder("sync", "nav.sync", theme.ViewRefreshIcon),
 		newTrashScreen,
