@@ -39,7 +39,7 @@ type dashboardScreen struct {
 	reps   *barChart
 	prods  *barChart
 	r      *report.MonthlyReport
-	gen    int // the latest load; older results are dropped
+	gen    int         // the latest load; older results are dropped
 	behind *behindList // the list of records last opened
 	// exported receives the path of each file written (tests).
 	exported func(path string)
