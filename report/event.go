@@ -53,7 +53,7 @@ func FindEvent(ctx context.Context, db model.Querier, ref string) (*model.Event,
 	}
 	switch len(found) {
 	case 0:
-		return nil, fmt.Errorf("report: no event is named %q: %w", ref, model.ErrNotFound)
+		return nil, notFound(fmt.Sprintf("report: no event is named %q", ref))
 	case 1:
 		return found[0], nil
 	}
@@ -64,6 +64,13 @@ func FindEvent(ctx context.Context, db model.Querier, ref string) (*model.Event,
 	return nil, fmt.Errorf("report: %d events match %q: %s; add the year, as in %q", len(found), ref, strings.Join(names, ", "),
 		found[0].Name+" "+strconv.Itoa(found[0].StartDate.Year))
 }
+
+// notFound is an error that reads as one sentence yet is model.ErrNotFound
+// to errors.Is.
+type notFound string
+
+func (e notFound) Error() string        { return string(e) }
+func (e notFound) Is(target error) bool { return target == model.ErrNotFound }
 
 // Grades of trade-show leads, best first; "" is a lead with no grade.
 var Grades = []string{"A", "B", "C", "D", ""}

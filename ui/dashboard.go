@@ -41,8 +41,6 @@ type dashboardScreen struct {
 	r      *report.MonthlyReport
 	gen    int         // the latest load; older results are dropped
 	behind *behindList // the list of records last opened
-	// exported receives the path of each file written (tests).
-	exported func(path string)
 }
 
 func newDashboardScreen(a *App) screen {
@@ -562,9 +560,6 @@ func (s *dashboardScreen) onExport(ext string) {
 					return
 				}
 				a.notify(lang.L("report.ui.saved", map[string]any{"Path": path}))
-				if s.exported != nil {
-					s.exported(path)
-				}
 			}
 		})
 	}, a.win)
