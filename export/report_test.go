@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"relais/assets"
 	"relais/export"
 	"relais/model"
 	"relais/model/demo"
@@ -420,4 +422,53 @@ func BenchmarkMonthlyPDF(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len())/1024, "KiB")
+}
+
+// TestReportDocs renders the demo monthly report in French and English, a
+// trade-show report and an agenda, and with -docs ../docs keeps the PDFs and
+// some of their pages as PNG for the documentation:
+//
+//	go test ./export -run TestReportDocs -docs ../docs
+func TestReportDocs(t *testing.T) {
+	dir := *docsDir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	s, r := demoMonthly(t)
+	lh := demoLetterhead()
+	lh.Logo = assets.Icon
+	keep := func(name string, pdf []byte, pages ...int) {
+		t.Helper()
+		path := filepath.Join(dir, name+".pdf")
+		if err := os.WriteFile(path, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			n := strconv.Itoa(p)
+			if out, err := exec.Command("pdftoppm", "-png", "-r", "60", "-f", n, "-l", n, "-singlefile", path, filepath.Join(dir, name+"-"+n)).CombinedOutput(); err != nil {
+				t.Fatalf("pdftoppm: %v\n%s", err, out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, name+"-"+n+".png")); err != nil {
+				t.Errorf("no rendered page %d of %s: %v", p, name, err)
+			}
+		}
+	}
+	for _, lang := range []string{"fr", "en"} {
+		_, pdf := writePDF(t, "m.pdf", func(b *bytes.Buffer) error { return export.WriteMonthlyPDF(b, lh, r, lang) })
+		keep("report-monthly-demo-"+lang, pdf, 1, 2, 3, 4, 5, 6, 8)
+	}
+	ev, err := report.FindEvent(context.Background(), s.DB(), "Equip'Hôtel Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	er, err := report.Event(context.Background(), s, ev.ID, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pdf := writePDF(t, "e.pdf", func(b *bytes.Buffer) error { return export.WriteEventPDF(b, lh, er, "fr") })
+	keep("report-trade-show-demo-fr", pdf, 1)
+	_, pdf = writePDF(t, "a.pdf", func(b *bytes.Buffer) error {
+		return export.WriteAgendaPDF(b, lh, demoAgenda(), "fr", model.MustDate("2026-11-27"))
+	})
+	keep("agenda-demo-fr", pdf, 1)
 }

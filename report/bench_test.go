@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/export"
 	"relais/model"
 	"relais/model/demo"
 	"relais/model/modeltest"
@@ -69,6 +71,43 @@ func BenchmarkMonthly(b *testing.B) {
 		}
 		if r.Sales.Value == 0 || len(r.Reps) == 0 {
 			b.Fatalf("empty report: %+v", r.Sales)
+		}
+	}
+}
+
+// BenchmarkMonthlyPDF70 renders the monthly report PDF of the scale-70
+// demo data (figures computed once, before timing). Target (issue 9): ≤ 300 ms.
+func BenchmarkMonthlyPDF70(b *testing.B) {
+	s := modeltest.OpenAt(b, demoStore(b), func() time.Time { return modeltest.Now })
+	r, err := report.Monthly(context.Background(), s, report.Month{Year: 2026, Month: time.October}, report.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		if err := export.WriteMonthlyPDF(&buf, export.Letterhead{Name: "Relais demo"}, r, "fr"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len())/1024, "KiB")
+}
+
+// BenchmarkEvent computes the trade-show report of the demo's biggest show
+// at scale 70 (about 2,000 leads).
+func BenchmarkEvent(b *testing.B) {
+	s := modeltest.OpenAt(b, demoStore(b), func() time.Time { return modeltest.Now })
+	ctx := context.Background()
+	ev, err := report.FindEvent(ctx, s.DB(), "Equip'Hôtel Paris")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := report.Event(ctx, s, ev.ID, report.Options{})
+		if err != nil || len(r.Leads) == 0 {
+			b.Fatal(err)
 		}
 	}
 }
