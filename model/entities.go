@@ -413,6 +413,7 @@ type Task struct {
 	LinkID       string    `db:"link_id"`
 	SnoozedUntil time.Time `db:"snoozed_until"`
 	DoneAt       time.Time `db:"done_at"`
+	UID          string    `db:"uid"` // iCalendar UID of an imported VTODO (added by 0004_calendar)
 }
 
 // Kind implements Record.
@@ -726,6 +727,12 @@ type Appointment struct {
 	EventID     string    `db:"event_id,ref=event"`
 	Status      string    `db:"status"` // confirmed | tentative | cancelled
 	Sequence    int64     `db:"sequence"`
+
+	// Added by 0004_calendar for iCalendar fidelity.
+	RDates       []string  `db:"rdates"`        // extra occurrences, RFC 3339 instants like ExDates
+	RecurrenceID time.Time `db:"recurrence_id"` // on an override: the original start of the occurrence it replaces (same UID)
+	Organizer    string    `db:"organizer"`     // "member:<id>" or "mailto:addr"; "" means the owner
+	Alarms       []string  `db:"alarms"`        // reminders, iCalendar durations relative to the start such as "-PT15M"
 }
 
 // Kind implements Record.
