@@ -749,7 +749,7 @@ func (a *Appointment) Validate() error {
 		c.add("end_at", CodeOrder, "must not be before the start")
 	}
 	if a.TZ != "" {
-		if _, err := time.LoadLocation(a.TZ); err != nil {
+		if _, err := LoadZone(a.TZ); err != nil { // cached: imports validate thousands
 			c.add("tz", CodeInvalid, "%q is not a known time zone", a.TZ)
 		}
 	}

@@ -12,8 +12,6 @@ ALTER TABLE appointments ADD COLUMN recurrence_id TEXT;
 ALTER TABLE appointments ADD COLUMN organizer TEXT NOT NULL DEFAULT '';
 ALTER TABLE appointments ADD COLUMN alarms TEXT;
 ALTER TABLE tasks ADD COLUMN uid TEXT NOT NULL DEFAULT '';
-CREATE INDEX appointments_end ON appointments(end_at);
-CREATE INDEX appointments_calendar ON appointments(calendar, uid);
 CREATE INDEX tasks_uid ON tasks(uid) WHERE uid != '';
 
 -- One row per calendar name used by appointments.calendar. source says where

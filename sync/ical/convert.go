@@ -332,6 +332,9 @@ func (r *reader) appointment(it *item) (a *model.Appointment, notes []string, er
 		}
 	}
 	r.relaisLinks(c, a)
+	if a.OwnerID != "" && a.Organizer == "member:"+a.OwnerID {
+		a.Organizer = "" // the owner organizes unless told otherwise (see model.Appointment)
+	}
 	return a, notes, nil
 }
 

@@ -83,13 +83,13 @@ func (w *Writer) Event(a *model.Appointment, stamp time.Time, invite bool) *goic
 		ev.Props.SetText(goical.PropStatus, strings.ToUpper(a.Status))
 	}
 	if a.Sequence > 0 || invite {
-		ev.Props.SetText(goical.PropSequence, strconv.FormatInt(a.Sequence, 10))
+		setRaw(ev.Props, goical.PropSequence, strconv.FormatInt(a.Sequence, 10))
 	}
 	if !a.RecurrenceID.IsZero() {
 		setTime(ev.Props, goical.PropRecurrenceID, a.RecurrenceID, a)
 	} else {
 		if a.RRule != "" {
-			ev.Props.Set(&goical.Prop{Name: goical.PropRecurrenceRule, Params: goical.Params{}, Value: a.RRule})
+			setRaw(ev.Props, goical.PropRecurrenceRule, a.RRule)
 		}
 		addTimes(ev.Props, goical.PropRecurrenceDates, a.RDates, a)
 		addTimes(ev.Props, goical.PropExceptionDates, a.ExDates, a)
@@ -120,7 +120,7 @@ func (w *Writer) Event(a *model.Appointment, stamp time.Time, invite bool) *goic
 	for _, al := range a.Alarms {
 		alarm := goical.NewComponent(goical.CompAlarm)
 		alarm.Props.SetText(goical.PropAction, "DISPLAY")
-		alarm.Props.Set(&goical.Prop{Name: goical.PropTrigger, Params: goical.Params{}, Value: al})
+		setRaw(alarm.Props, goical.PropTrigger, al)
 		alarm.Props.SetText(goical.PropDescription, a.Title)
 		ev.Children = append(ev.Children, alarm)
 	}

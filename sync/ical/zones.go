@@ -137,8 +137,9 @@ func guessIANA(id string) (string, bool) {
 
 // observance is one offset change described by a VTIMEZONE.
 type observance struct {
-	at       time.Time // instant of the change
-	offsetTo int       // seconds east of UTC from then on
+	at         time.Time // instant of the change
+	offsetFrom int       // seconds east of UTC before
+	offsetTo   int       // and from then on
 }
 
 // observances lists the changes a VTIMEZONE describes from the year before
@@ -169,6 +170,11 @@ func observances(def *goical.Component, year int) ([]observance, error) {
 		dt := time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), 0, fixed)
 		var times []time.Time
 		if rr := c.Props.Get(goical.PropRecurrenceRule); rr != nil {
+			if !strings.Contains(strings.ToUpper(rr.Value), "FREQ=YEARLY") {
+				// Zone rules are yearly; anything else is a broken or hostile
+				// file, and walking it from 1601 could take minutes.
+				return nil, fmt.Errorf("VTIMEZONE %s: rule %q is not yearly", c.Name, rr.Value)
+			}
 			r, err := model.ParseRRule(rr.Value, dt)
 			if err != nil {
 				return nil, err
@@ -192,7 +198,7 @@ func observances(def *goical.Component, year int) ([]observance, error) {
 			}
 		}
 		for _, t := range times {
-			o := observance{at: t.UTC(), offsetTo: to}
+			o := observance{at: t.UTC(), offsetFrom: from, offsetTo: to}
 			switch {
 			case t.Before(lo):
 				if last == nil || o.at.After(last.at) {
@@ -210,8 +216,13 @@ func observances(def *goical.Component, year int) ([]observance, error) {
 	return out, nil
 }
 
+// offsetAt is the offset in force at t; before the first change, the offset
+// that change starts from.
 func offsetAt(obs []observance, t time.Time) (int, bool) {
-	off, ok := 0, false
+	if len(obs) == 0 {
+		return 0, false
+	}
+	off, ok := obs[0].offsetFrom, true
 	for _, o := range obs {
 		if o.at.After(t) {
 			break
@@ -320,7 +331,9 @@ func VTimezone(loc *time.Location, fromYear, toYear int) *goical.Component {
 		dst      bool
 	}
 	var changes []change
-	t := time.Date(fromYear, 1, 1, 0, 0, 0, 0, loc)
+	// Start a year early so that the first observance's DTSTART precedes
+	// everything the file uses (clients read nothing before it).
+	t := time.Date(fromYear-1, 1, 1, 0, 0, 0, 0, loc)
 	end := time.Date(toYear+1, 1, 1, 0, 0, 0, 0, loc)
 	for i := 0; i < 1000; i++ {
 		_, next := t.ZoneBounds()
@@ -335,9 +348,9 @@ func VTimezone(loc *time.Location, fromYear, toYear int) *goical.Component {
 	if len(changes) == 0 {
 		name, off := time.Date(fromYear, 1, 1, 0, 0, 0, 0, loc).Zone()
 		std := goical.NewComponent(goical.CompTimezoneStandard)
-		std.Props.SetText(goical.PropDateTimeStart, "19700101T000000")
-		std.Props.SetText(goical.PropTimezoneOffsetFrom, formatOffset(off))
-		std.Props.SetText(goical.PropTimezoneOffsetTo, formatOffset(off))
+		setRaw(std.Props, goical.PropDateTimeStart, "19700101T000000")
+		setRaw(std.Props, goical.PropTimezoneOffsetFrom, formatOffset(off))
+		setRaw(std.Props, goical.PropTimezoneOffsetTo, formatOffset(off))
 		std.Props.SetText(goical.PropTimezoneName, name)
 		tz.Children = append(tz.Children, std)
 		return tz
@@ -368,7 +381,7 @@ func VTimezone(loc *time.Location, fromYear, toYear int) *goical.Component {
 		rule, ok := yearlyRule(ats, local)
 		if ok {
 			c := observanceComp(compName, local(ats[0]), k.from, k.to, k.name)
-			c.Props.Set(&goical.Prop{Name: goical.PropRecurrenceRule, Params: goical.Params{}, Value: rule})
+			setRaw(c.Props, goical.PropRecurrenceRule, rule)
 			tz.Children = append(tz.Children, c)
 			continue
 		}
@@ -381,9 +394,9 @@ func VTimezone(loc *time.Location, fromYear, toYear int) *goical.Component {
 
 func observanceComp(name string, local time.Time, from, to int, abbr string) *goical.Component {
 	c := goical.NewComponent(name)
-	c.Props.SetText(goical.PropDateTimeStart, local.Format("20060102T150405"))
-	c.Props.SetText(goical.PropTimezoneOffsetFrom, formatOffset(from))
-	c.Props.SetText(goical.PropTimezoneOffsetTo, formatOffset(to))
+	setRaw(c.Props, goical.PropDateTimeStart, local.Format("20060102T150405"))
+	setRaw(c.Props, goical.PropTimezoneOffsetFrom, formatOffset(from))
+	setRaw(c.Props, goical.PropTimezoneOffsetTo, formatOffset(to))
 	if abbr != "" && (abbr[0] < '0' || abbr[0] > '9') && abbr[0] != '+' && abbr[0] != '-' {
 		c.Props.SetText(goical.PropTimezoneName, abbr)
 	}
@@ -417,4 +430,10 @@ func yearlyRule(ats []time.Time, local func(time.Time) time.Time) (string, bool)
 	}
 	rule, _, _ = strings.Cut(rule, "|")
 	return rule, true
+}
+
+// setRaw sets a property whose value is already in iCalendar form (a
+// DATE-TIME, UTC-OFFSET, RECUR …): SetText would escape it and mark it TEXT.
+func setRaw(props goical.Props, name, value string) {
+	props.Set(&goical.Prop{Name: name, Params: goical.Params{}, Value: value})
 }
