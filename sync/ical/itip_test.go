@@ -102,7 +102,7 @@ func TestInvitationsQueuedOfflineThenSent(t *testing.T) {
 	a.Description = "Apporter les échantillons" // not significant: REQUEST, same SEQUENCE
 	save(a)
 	a.Start, a.End = a.Start.Add(time.Hour), a.End.Add(time.Hour) // significant: SEQUENCE 1
-	a.Attendees = a.Attendees[:1]                                  // buyer removed: CANCEL to them
+	a.Attendees = a.Attendees[:1]                                 // buyer removed: CANCEL to them
 	if n := save(a); n != 2 {
 		t.Fatalf("move + remove queued %d invitations, want 2", n)
 	}
