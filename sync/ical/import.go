@@ -28,6 +28,12 @@ type ImportOptions struct {
 	// holds are moved to the trash. Refused when the file holds no event at
 	// all (a broken feed must not empty the calendar).
 	Prune bool
+	// Exact, for CalDAV: the file is the whole truth about its UIDs. SEQUENCE
+	// is not compared, trashed appointments come back, and rows of those
+	// UIDs in Calendar that the file lacks (dropped overrides) are trashed.
+	Exact bool
+	// EventsOnly skips VTODOs (CalDAV syncs events only).
+	EventsOnly bool
 }
 
 // Import actions.
@@ -130,6 +136,8 @@ func ImportTx(tx *model.Tx, data []byte, opts ImportOptions) (*Report, error) {
 			res.UID = uidOf(it)
 			seen[res.UID] = true
 			im.savepoint(&res, func() (string, []string, error) { return im.event(it) })
+		case it.name == goical.CompToDo && opts.EventsOnly:
+			res.Action, res.Reason = Skipped, fmt.Sprintf("line %d: to-dos are not synced", it.line)
 		case it.name == goical.CompToDo:
 			res.UID = uidOf(it)
 			im.savepoint(&res, func() (string, []string, error) { return im.todo(it) })
@@ -137,6 +145,11 @@ func ImportTx(tx *model.Tx, data []byte, opts ImportOptions) (*Report, error) {
 			res.Action, res.Reason = Skipped, fmt.Sprintf("line %d: %s is not imported (only events and to-dos are)", it.line, it.name)
 		}
 		rep.Items = append(rep.Items, res)
+	}
+	if opts.Exact {
+		if err := im.dropUntouched(); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Prune && opts.Calendar != "" && events > 0 {
 		removed, err := im.prune(seen)
@@ -154,9 +167,10 @@ type importer struct {
 	opts     ImportOptions
 	calendar string
 	rd       *reader
-	appts    map[string]string // uid + "|" + recurrence-id -> appointment id
-	tasks    map[string]string // uid -> task id
-	exists   map[string]bool   // kind:id of referenced records
+	appts    map[string]string          // uid + "|" + recurrence-id -> appointment id
+	tasks    map[string]string          // uid -> task id
+	exists   map[string]bool            // kind:id of referenced records
+	touched  map[string]map[string]bool // uid -> ids written by this import (Exact)
 }
 
 func newImporter(tx *model.Tx, doc *document, opts ImportOptions) (*importer, error) {
@@ -177,7 +191,7 @@ func newImporter(tx *model.Tx, doc *document, opts ImportOptions) (*importer, er
 	}
 	im := &importer{tx: tx, sqlTx: tx.SQL(), opts: opts, calendar: opts.Calendar,
 		rd:    &reader{zones: zr, floating: zone, dir: NewDirectory(tx.Context(), tx.SQL())},
-		appts: map[string]string{}, tasks: map[string]string{}, exists: map[string]bool{}}
+		appts: map[string]string{}, tasks: map[string]string{}, exists: map[string]bool{}, touched: map[string]map[string]bool{}}
 	if im.calendar == "" {
 		im.calendar = doc.calName
 	}
@@ -309,13 +323,15 @@ func (im *importer) saveAppointment(a *model.Appointment, notes []string) (strin
 			return "", nil, err
 		}
 		im.appts[key] = a.ID
+		im.touch(a.UID, a.ID)
 		return Imported, notes, nil
 	}
+	im.touch(a.UID, id)
 	old := &model.Appointment{}
 	if err := im.tx.Get(id, old); err != nil {
 		return "", nil, err
 	}
-	if old.Sequence > a.Sequence {
+	if old.Sequence > a.Sequence && !im.opts.Exact {
 		return Unchanged, append(notes, fmt.Sprintf("Relais holds a newer version (SEQUENCE %d)", old.Sequence)), nil
 	}
 	restored := false
@@ -443,4 +459,64 @@ func latestVersions(doc *document) map[string]*item {
 		}
 	}
 	return out
+}
+
+func (im *importer) touch(uid, id string) {
+	if im.touched[uid] == nil {
+		im.touched[uid] = map[string]bool{}
+	}
+	im.touched[uid][id] = true
+}
+
+// dropUntouched trashes the rows of the imported UIDs that the file no
+// longer holds (Exact).
+func (im *importer) dropUntouched() error {
+	for uid, ids := range im.touched {
+		rows, err := model.List[model.Appointment](im.tx.Context(), im.sqlTx, model.Query{Where: "uid = ? AND calendar = ?", Args: []any{uid, im.calendar}})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if !ids[r.ID] {
+				if err := im.tx.Delete(model.KindAppointment, r.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// ReadAppointments decodes the events of an iCalendar text without writing
+// anything: what CalDAV merges compare. Unreadable events are returned as errors.
+func ReadAppointments(ctx context.Context, db model.Querier, data []byte, zone *time.Location) ([]*model.Appointment, []error) {
+	doc := split(data)
+	if zone == nil {
+		zone = time.Local
+	}
+	zr := newZoneResolver()
+	for _, it := range doc.items {
+		if it.name == goical.CompTimezone && it.comp != nil {
+			zr.addDefinition(it.comp)
+		}
+	}
+	rd := &reader{zones: zr, floating: zone, dir: NewDirectory(ctx, db)}
+	var out []*model.Appointment
+	var errs []error
+	for _, it := range doc.items {
+		if it.name != goical.CompEvent {
+			continue
+		}
+		if it.err != nil {
+			errs = append(errs, it.err)
+			continue
+		}
+		a, _, err := rd.appointment(it)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, errs
 }
