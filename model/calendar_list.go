@@ -82,7 +82,7 @@ func (s *Store) Calendars(ctx context.Context) ([]CalendarInfo, error) {
 			out = append(out, CalendarInfo{Name: n, Color: DefaultCalendarColor(n), Source: CalendarLocal})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	sort.Slice(out, func(i, j int) bool { return sortKey(out[i].Name) < sortKey(out[j].Name) })
 	return out, names.Err()
 }
 
@@ -152,3 +152,10 @@ func (s *Store) VisibleCalendars(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// accentFold maps the accented letters of French, German and Spanish names
+// to their base letter so that "Équipe" sorts between "Démo" and "Salons".
+var accentFold = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "á", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
+	"î", "i", "ï", "i", "í", "i", "ñ", "n", "ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u", "ß", "ss", "œ", "oe", "æ", "ae")
+
+func sortKey(name string) string { return accentFold.Replace(strings.ToLower(name)) }
