@@ -45,6 +45,8 @@ func commands() []command {
 		backupCommand(),
 		restoreCommand(),
 		checkCommand(),
+		icalCommand(),
+		caldavCommand(),
 		versionCommand(),
 	}
 }
