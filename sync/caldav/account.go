@@ -59,7 +59,7 @@ func (Keyring) Get(id string) (string, error) {
 // Set implements Secrets.
 func (Keyring) Set(id, pw string) error {
 	if err := keyring.Set(keyringService, id, pw); err != nil {
-		return fmt.Errorf("caldav: save the password in the system keyring: %w", err)
+		return fmt.Errorf("caldav: the system keyring is not available to keep the password (%v)", err)
 	}
 	return nil
 }
