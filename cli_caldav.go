@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"relais/model"
@@ -92,10 +93,10 @@ func caldavAdd(e *env, args []string) error {
 	}
 	linked := 0
 	for _, rc := range cals {
-		if len(pick) > 0 && !contains(pick, rc.Name) && !contains(pick, rc.Href) {
+		if len(pick) > 0 && !slices.Contains(pick, rc.Name) && !slices.Contains(pick, rc.Href) {
 			continue
 		}
-		if len(rc.Components) > 0 && !contains(rc.Components, "VEVENT") {
+		if len(rc.Components) > 0 && !slices.Contains(rc.Components, "VEVENT") {
 			continue
 		}
 		name, err := caldav.LinkCalendar(e.ctx, e.store, acc, rc, "")
@@ -117,15 +118,6 @@ func caldavAdd(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "account %s added; run relais caldav sync\n", acc.URL)
 	return nil
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func caldavSync(e *env, args []string) error {
