@@ -116,7 +116,7 @@ func registry() []func(a *App) screen {
 		newContactsScreen,
 		newAccountsScreen,
 		newPipelineScreen,
-		placeholder("calendar", "nav.calendar", theme.CalendarIcon),
+		newCalendarScreen,
 		newTasksScreen,
 		placeholder("events", "nav.events", theme.GridIcon),
 		placeholder("products", "nav.products", theme.StorageIcon),

@@ -37,18 +37,25 @@ var keyArg = map[string]int{"entry": 1, "multiline": 1, "choice": 1, "checkbox":
 // keys, that no text is empty, and that every literal key the code passes
 // to lang.L or lang.X exists.
 func TestTranslationsComplete(t *testing.T) {
-	en, fr := readKeys(t, "ui.en.json"), readKeys(t, "ui.fr.json")
-	for k, v := range en {
-		if _, ok := fr[k]; !ok {
-			t.Errorf("ui.fr.json lacks %q", k)
+	// ui.*.json and the screens' own areas (calendar.*.json …), each area
+	// complete in both languages.
+	en, fr := map[string]string{}, map[string]string{}
+	for _, area := range []string{"ui", "calendar"} {
+		aen, afr := readKeys(t, area+".en.json"), readKeys(t, area+".fr.json")
+		for k, v := range aen {
+			if _, ok := afr[k]; !ok {
+				t.Errorf("%s.fr.json lacks %q", area, k)
+			}
+			if strings.TrimSpace(v) == "" || strings.TrimSpace(afr[k]) == "" {
+				t.Errorf("%q has an empty text", k)
+			}
+			en[k] = v
 		}
-		if strings.TrimSpace(v) == "" || strings.TrimSpace(fr[k]) == "" {
-			t.Errorf("%q has an empty text", k)
-		}
-	}
-	for k := range fr {
-		if _, ok := en[k]; !ok {
-			t.Errorf("ui.en.json lacks %q", k)
+		for k, v := range afr {
+			if _, ok := aen[k]; !ok {
+				t.Errorf("%s.en.json lacks %q", area, k)
+			}
+			fr[k] = v
 		}
 	}
 	files, _ := filepath.Glob("*.go")
