@@ -62,14 +62,14 @@ type calendarData struct {
 
 type apptInputs struct {
 	title, startDate, startTime, endDate, endTime, location, description, until, count, email *widgets.Entry
-	allDay                                                                               *widget.Check
-	calendar, zone, owner, status, repeat, ends, reminder, member                        *choice
-	account, deal, event, contact, attendee                                              *recordPicker
-	attendees                                                                            []string
-	people                                                                               *fyne.Container
-	warn                                                                                 *widget.Label
-	scope                                                                                string // "series", "occurrence" or "" for a single appointment
-	lastCheck                                                                            string
+	allDay                                                                                    *widget.Check
+	calendar, zone, owner, status, repeat, ends, reminder, member                             *choice
+	account, deal, event, contact, attendee                                                   *recordPicker
+	attendees                                                                                 []string
+	people                                                                                    *fyne.Container
+	warn                                                                                      *widget.Label
+	scope                                                                                     string // "series", "occurrence" or "" for a single appointment
+	lastCheck                                                                                 string
 }
 
 const (
