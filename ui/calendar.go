@@ -269,14 +269,15 @@ func (s *calendarScreen) drawSide() {
 		if c.Source == model.CalendarFeed {
 			label += " " + lang.L("cal.read_only")
 		}
-		chk := widget.NewCheck(label, func(on bool) {
+		chk := widget.NewCheck(label, nil)
+		chk.SetChecked(!c.Hidden) // before OnChanged: drawing must not write
+		chk.OnChanged = func(on bool) {
 			if err := a.store.SetCalendarHidden(a.ctx, c.Name, !on); err != nil {
 				a.showError(err)
 				return
 			}
 			s.reload()
-		})
-		chk.SetChecked(!c.Hidden)
+		}
 		objs = append(objs, container.NewBorder(nil, nil, container.NewCenter(swatch), nil, chk))
 	}
 	objs = append(objs, widget.NewSeparator(), s.dated)
