@@ -80,7 +80,7 @@ type Occurrence struct {
 	Appt         *Appointment // the series master, or the override that replaces this occurrence
 	Start, End   time.Time    // instants in UTC
 	RecurrenceID time.Time    // original start of a recurring occurrence; zero for a single appointment
-	EventTZ      string       // zone of the linked event (a trade show), "" when none or the same as the appointment's
+	EventTZ      string       // zone of the linked event (a trade show), "" when none; views show it when it is not the viewer's
 }
 
 // ParseRRule checks an RRULE value (without the "RRULE:" prefix) the way
@@ -286,8 +286,8 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// fillEventZones sets EventTZ on occurrences linked to an event held in
-// another zone, so a trade-show appointment shows the show's local time too.
+// fillEventZones sets EventTZ on occurrences linked to an event, so that a
+// trade-show appointment can show the show's local time too.
 func fillEventZones(ctx context.Context, db Querier, occ []Occurrence) error {
 	zones := map[string]string{}
 	for _, o := range occ {
@@ -315,7 +315,7 @@ func fillEventZones(ctx context.Context, db Querier, occ []Occurrence) error {
 		zones[id] = tz
 	}
 	for i := range occ {
-		if tz := zones[occ[i].Appt.EventID]; tz != "" && tz != occ[i].Appt.TZ && !occ[i].Appt.AllDay {
+		if tz := zones[occ[i].Appt.EventID]; tz != "" && !occ[i].Appt.AllDay {
 			occ[i].EventTZ = tz
 		}
 	}

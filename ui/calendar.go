@@ -46,6 +46,7 @@ type calendarScreen struct {
 	form   *form
 	cur    *model.Appointment // the appointment open on the right
 	curOcc time.Time          // the occurrence opened (recurring series)
+	curTZ  string             // the zone of the trade show it belongs to, if any
 	in     apptInputs
 }
 
@@ -102,8 +103,10 @@ func newCalendarScreen(a *App) screen {
 	}
 	s.side = container.NewVBox()
 	s.body = container.NewStack()
-	left := container.NewBorder(nil, nil, nil, nil, container.NewVScroll(container.NewPadded(s.side)))
-	main := container.NewHSplit(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(170, 10), left), nil, s.body), s.detail.scroll)
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(180, 0)) // the calendars column keeps its width
+	left := container.NewStack(width, container.NewVScroll(s.side))
+	main := container.NewHSplit(container.NewBorder(nil, nil, left, nil, s.body), s.detail.scroll)
 	main.Offset = 0.72
 	s.box = container.NewBorder(bar, nil, nil, nil, main)
 	startReminders(a)
@@ -232,7 +235,8 @@ func (s *calendarScreen) draw() {
 	switch s.view.Value() {
 	case viewMonth:
 		mid := from.AddDate(0, 0, 15).In(loc)
-		s.period.SetText(monthName(mid.Month()) + " " + strconv.Itoa(mid.Year()))
+		name := []rune(monthName(mid.Month()))
+		s.period.SetText(strings.ToUpper(string(name[:1])) + string(name[1:]) + " " + strconv.Itoa(mid.Year()))
 		s.body.Objects = []fyne.CanvasObject{s.monthView()}
 	case viewDay:
 		s.period.SetText(s.dayTitle(from))
@@ -341,12 +345,35 @@ func (s *calendarScreen) timeView(days int) fyne.CanvasObject {
 		}
 	}
 	if s.dated.Checked {
+		// At most a few dated records a day, so the hours stay in view; the
+		// day view and the month's "+n" show them all.
+		limit := 3
+		if days == 1 {
+			limit = 12
+		}
+		extra := make([]int, days)
 		for _, it := range s.data.items {
 			it := it
 			for i := 0; i < days; i++ {
-				if model.DateOf(dayStart(i)) == it.Date {
-					allDay[i] = append(allDay[i], s.datedChip(it))
+				if model.DateOf(dayStart(i)) != it.Date {
+					continue
 				}
+				if len(allDay[i]) < limit {
+					allDay[i] = append(allDay[i], s.datedChip(it))
+				} else {
+					extra[i]++
+				}
+			}
+		}
+		for i, n := range extra {
+			if n > 0 {
+				i := i
+				more := widget.NewButton(lang.L("cal.more", map[string]any{"Count": n}), func() {
+					s.anchor = dayStart(i).Add(12 * time.Hour)
+					s.view.SetValue(viewDay)
+				})
+				more.Importance = widget.LowImportance
+				allDay[i] = append(allDay[i], more)
 			}
 		}
 	}
@@ -357,7 +384,11 @@ func (s *calendarScreen) timeView(days int) fyne.CanvasObject {
 	strip := container.NewGridWithColumns(days)
 	now := s.a.store.Now()
 	for i := 0; i < days; i++ {
-		l := widget.NewLabelWithStyle(s.dayTitle(dayStart(i)), fyne.TextAlignCenter, fyne.TextStyle{Bold: model.DateOf(dayStart(i)) == model.DateOf(now.In(loc))})
+		head := weekdayShort(dayStart(i).Weekday()) + " " + strconv.Itoa(dayStart(i).Day())
+		if days == 1 {
+			head = s.dayTitle(dayStart(i))
+		}
+		l := widget.NewLabelWithStyle(head, fyne.TextAlignCenter, fyne.TextStyle{Bold: model.DateOf(dayStart(i)) == model.DateOf(now.In(loc))})
 		l.Truncation = fyne.TextTruncateEllipsis
 		header.Add(l)
 		col := container.NewVBox(allDay[i]...)
@@ -390,7 +421,7 @@ func (s *calendarScreen) timeView(days int) fyne.CanvasObject {
 		if o.Appt.Location != "" {
 			sub += " · " + o.Appt.Location
 		}
-		if o.EventTZ != "" {
+		if o.EventTZ != "" && o.EventTZ != loc.String() {
 			if l, err := model.LoadZone(o.EventTZ); err == nil {
 				sub = lang.L("cal.show_time", map[string]any{"Time": o.Start.In(l).Format("15:04")}) + " · " + sub
 			}
@@ -548,19 +579,25 @@ func (s *calendarScreen) monthView() fyne.CanvasObject {
 	for i := 0; i < days; i++ {
 		i := i
 		day := start.AddDate(0, 0, i)
-		num := widget.NewButton(strconv.Itoa(day.Day()), func() {
+		openDay := func() {
 			s.anchor = day.Add(12 * time.Hour)
-			s.view.SetValue(viewDay)
-			s.reload()
-		})
-		num.Importance = widget.LowImportance
-		if model.DateOf(day) == today {
-			num.Importance = widget.HighImportance
+			s.view.SetValue(viewDay) // reloads
 		}
-		objs := []fyne.CanvasObject{container.NewHBox(num)}
+		numFill, numText := color.Color(color.Transparent), theme.Color(theme.ColorNameForeground)
+		if model.DateOf(day) == today {
+			numFill, numText = theme.Color(theme.ColorNamePrimary), color.White
+		}
+		num := newApptChip(strconv.Itoa(day.Day()), "", numFill, openDay)
+		num.fg = numText
+		objs := []fyne.CanvasObject{num}
+		if counts[i] > 3 {
+			byDay[i] = byDay[i][:2] // two entries and "+n more" fill the cell
+		}
 		objs = append(objs, byDay[i]...)
 		if more := counts[i] - len(byDay[i]); more > 0 {
-			objs = append(objs, muted(lang.L("cal.more", map[string]any{"Count": more})))
+			m := newApptChip(lang.L("cal.more", map[string]any{"Count": more}), "", color.Transparent, openDay)
+			m.fg = theme.Color(theme.ColorNamePlaceHolder)
+			objs = append(objs, m)
 		}
 		bg := canvas.NewRectangle(color.Transparent)
 		if day.Month() != month {
@@ -568,7 +605,7 @@ func (s *calendarScreen) monthView() fyne.CanvasObject {
 		}
 		bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
 		bg.StrokeWidth = 1
-		grid.Add(container.NewStack(bg, container.New(&tightRows{}, objs...)))
+		grid.Add(container.NewStack(bg, container.New(&stackRows{gap: 2, pad: 3}, objs...)))
 	}
 	return container.NewBorder(head, nil, nil, nil, container.NewVScroll(grid))
 }
@@ -592,6 +629,7 @@ type apptChip struct {
 	widget.BaseWidget
 	text, sub    string
 	fill         color.Color
+	fg           color.Color // text colour; nil is white
 	clash, faded bool
 	onTap        func()
 }
@@ -620,10 +658,14 @@ func (c *apptChip) CreateRenderer() fyne.WidgetRenderer {
 		bg.StrokeColor = theme.Color(theme.ColorNameError)
 		bg.StrokeWidth = 2
 	}
-	t := canvas.NewText(c.text, color.White)
+	fg := c.fg
+	if fg == nil {
+		fg = color.White
+	}
+	t := canvas.NewText(c.text, fg)
 	t.TextSize = theme.CaptionTextSize() + 1
 	t.TextStyle = fyne.TextStyle{Bold: true}
-	sub := canvas.NewText(c.sub, color.White)
+	sub := canvas.NewText(c.sub, fg)
 	sub.TextSize = theme.CaptionTextSize()
 	return &chipRenderer{c: c, bg: bg, t: t, s: sub}
 }
@@ -694,7 +736,7 @@ func (s *calendarScreen) openRecord(_ model.Kind, id string) {
 				s.a.showError(err)
 				return
 			}
-			s.anchor = ap.Start
+			s.anchor, s.curTZ = ap.Start, ""
 			s.reload()
 			s.showAppointment(&ap, time.Time{})
 		}
@@ -703,6 +745,7 @@ func (s *calendarScreen) openRecord(_ model.Kind, id string) {
 
 func (s *calendarScreen) openOccurrence(o model.Occurrence) {
 	s.form = nil
+	s.curTZ = o.EventTZ
 	ap := *o.Appt
 	if o.RecurrenceID.IsZero() || !ap.RecurrenceID.IsZero() {
 		s.showAppointment(&ap, ap.RecurrenceID)
@@ -736,6 +779,11 @@ func (s *calendarScreen) showAppointment(ap *model.Appointment, occ time.Time) {
 	if ap.TZ != "" && !ap.AllDay && ap.TZ != a.fmt.loc.String() {
 		if l, err := model.LoadZone(ap.TZ); err == nil {
 			objs = append(objs, muted(lang.L("cal.in_zone", map[string]any{"Zone": ap.TZ, "Time": start.In(l).Format("15:04") + "–" + end.In(l).Format("15:04")})))
+		}
+	}
+	if s.curTZ != "" && s.curTZ != a.fmt.loc.String() && s.curTZ != ap.TZ && ap.EventID != "" && !ap.AllDay {
+		if l, err := model.LoadZone(s.curTZ); err == nil {
+			objs = append(objs, muted(lang.L("cal.at_show", map[string]any{"Zone": s.curTZ, "Time": start.In(l).Format("15:04") + "–" + end.In(l).Format("15:04")})))
 		}
 	}
 	ps := []pair{{"cal.location", ap.Location}, {"cal.calendar", calendarName(ap.Calendar)}}
@@ -1467,4 +1515,35 @@ func startReminders(a *App) {
 			}
 		}
 	}()
+}
+
+// stackRows stacks objects at their minimum height with a small gap, and
+// hides those that do not fit: a month cell shows what its height allows.
+type stackRows struct{ gap, pad float32 }
+
+func (l *stackRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i, o := range objs {
+		if i > 1 { // the day number and one entry: the rest may be cut
+			break
+		}
+		m := o.MinSize()
+		w, h = max(w, m.Width), h+m.Height+l.gap
+	}
+	return fyne.NewSize(w+2*l.pad, h+2*l.pad)
+}
+
+func (l *stackRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := l.pad
+	for _, o := range objs {
+		h := o.MinSize().Height
+		if y+h > size.Height-l.pad {
+			o.Hide()
+			continue
+		}
+		o.Show()
+		o.Move(fyne.NewPos(l.pad, y))
+		o.Resize(fyne.NewSize(size.Width-2*l.pad, h))
+		y += h + l.gap
+	}
 }

@@ -116,7 +116,7 @@ func TestCalendarWeekAndMonth(t *testing.T) {
 	if n < 4 {
 		t.Errorf("month view shows the weekly meeting %d times", n)
 	}
-	if !strings.Contains(s.period.Text, "novembre 2026") {
+	if !strings.Contains(s.period.Text, "Novembre 2026") {
 		t.Errorf("period %q", s.period.Text)
 	}
 }
