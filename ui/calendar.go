@@ -671,10 +671,9 @@ func (c *apptChip) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type chipRenderer struct {
-	c     *apptChip
-	bg    *canvas.Rectangle
-	t, s  *canvas.Text
-	width float32
+	c    *apptChip
+	bg   *canvas.Rectangle
+	t, s *canvas.Text
 }
 
 func (r *chipRenderer) Layout(size fyne.Size) {

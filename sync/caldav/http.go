@@ -142,12 +142,6 @@ func (c *conn) do(ctx context.Context, method, href string, hdr map[string]strin
 	return r, nil
 }
 
-// xmlBody marshals a DAV request document.
-func xmlBody(v any) []byte {
-	b, _ := xml.Marshal(v) // fixed request types always marshal
-	return append([]byte(xml.Header), b...)
-}
-
 // multistatus is the part of RFC 4918 / 4791 / 6578 replies Relais reads.
 type multistatus struct {
 	XMLName   xml.Name     `xml:"DAV: multistatus"`

@@ -579,7 +579,7 @@ func (r *run) pull(ctx context.Context) error {
 		// Full listing: sync-collection from scratch where the server has it
 		// (it also gives a token), else PROPFIND.
 		r.res.FullListing = true
-		listing := map[string]string{}
+		var listing map[string]string
 		if ch, err := r.c.syncCollection(ctx, r.cal.Href, ""); err == nil {
 			listing, token = ch.changed, ch.token
 		} else if errors.Is(err, ErrOffline) {
