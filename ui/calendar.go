@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"relais/model"
+	"relais/sync/caldav"
 	"relais/sync/ical"
 	"relais/ui/widgets"
 )
@@ -1479,7 +1480,9 @@ func (s *calendarScreen) exportOne(ap *model.Appointment) {
 var reminderLoops sync.Map // *App -> struct{}
 
 // startReminders shows a desktop notification for each reminder that falls
-// due while Relais runs, checking every 30 seconds.
+// due while Relais runs, checking every 30 seconds; every five minutes it
+// also refreshes the subscribed feeds that are due and syncs the CalDAV
+// calendars (changes made offline go out as soon as a server answers).
 func startReminders(a *App) {
 	if a.opts.queue != nil { // tests drive the UI goroutine themselves
 		return
@@ -1492,11 +1495,14 @@ func startReminders(a *App) {
 		last := a.store.Now()
 		tick := time.NewTicker(30 * time.Second)
 		defer tick.Stop()
-		for {
+		for n := 0; ; n++ {
 			select {
 			case <-a.ctx.Done():
 				return
 			case <-tick.C:
+			}
+			if n%10 == 0 {
+				syncCalendars(a)
 			}
 			now := a.store.Now()
 			due, err := model.DueReminders(a.ctx, a.store.DB(), last, now)
@@ -1544,5 +1550,32 @@ func (l *stackRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Move(fyne.NewPos(l.pad, y))
 		o.Resize(fyne.NewSize(size.Width-2*l.pad, h))
 		y += h + l.gap
+	}
+}
+
+// syncCalendars refreshes due feeds and syncs CalDAV calendars in the
+// background; failures are kept on each calendar (last_error) for the user.
+func syncCalendars(a *App) {
+	changed := false
+	if res, err := ical.RefreshFeeds(a.ctx, a.store, nil, false); err == nil {
+		for _, r := range res {
+			changed = changed || r.Status == "updated"
+		}
+	}
+	sy := &caldav.Syncer{Store: a.store, Secrets: caldav.Keyring{}, Zone: a.fmt.loc}
+	if res, err := sy.SyncAll(a.ctx); err != nil && !errors.Is(err, caldav.ErrOffline) {
+		fyne.LogError("ui: calendar sync", err)
+	} else {
+		for _, r := range res {
+			changed = changed || r.Pulled+r.RemoteDeleted > 0
+		}
+	}
+	if changed {
+		a.do(func() {
+			a.changed()
+			if cs, ok := a.current.(*calendarScreen); ok {
+				cs.reload()
+			}
+		})
 	}
 }
