@@ -18,12 +18,13 @@ import (
 // from SQLite a page at a time) beside the open contact: its fields, linked
 // deals, proposals, orders and client issues, and its interaction timeline.
 type contactsScreen struct {
-	a      *App
-	box    fyne.CanvasObject
-	filter model.ListFilter
-	pages  widgets.Pages[model.ContactRow]
-	list   *widget.List
-	count  *widget.Label
+	opening string // the id being opened: an older open that finishes later is dropped
+	a       *App
+	box     fyne.CanvasObject
+	filter  model.ListFilter
+	pages   widgets.Pages[model.ContactRow]
+	list    *widget.List
+	count   *widget.Label
 
 	tag, segment, owner, source, sort *choice
 
@@ -228,11 +229,15 @@ func withOrder(q model.Query, order string) model.Query {
 
 // open shows contact id in the detail pane.
 func (s *contactsScreen) open(id string) {
+	s.opening = id
 	s.form = nil
 	s.log.cancel()
 	s.a.load(func(ctx context.Context) func() {
 		d, err := loadContact(ctx, s.a.store, id)
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
@@ -290,8 +295,8 @@ func (s *contactsScreen) show(d *contactDetail) {
 			pair{"field.notes", c.Notes},
 		),
 		widget.NewSeparator(),
-		container.NewGridWithColumns(2, a.links("detail.deals", deals), a.links("detail.proposals", props)),
-		container.NewGridWithColumns(2, a.links("detail.orders", orders), a.links("detail.issues", issues)),
+		a.links("detail.deals", deals), a.links("detail.proposals", props),
+		a.links("detail.orders", orders), a.links("detail.issues", issues),
 		widget.NewSeparator(),
 		a.timeline(d.acts),
 	)
@@ -299,6 +304,7 @@ func (s *contactsScreen) show(d *contactDetail) {
 
 // newRecord implements newRecorder: an empty contact form.
 func (s *contactsScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.startForm(&model.Contact{OwnerID: s.a.setting(model.SettingMe, "")})
 }

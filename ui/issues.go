@@ -20,18 +20,19 @@ import (
 // questions, complaints) by status and due date; an issue opens as its
 // form: edit it, route it to a department, assign it, resolve it.
 type issuesScreen struct {
-	a      *App
-	box    fyne.CanvasObject
-	status *choice
-	dept   *choice
-	count  *widget.Label
-	query  model.Query
-	pages  widgets.Pages[issueRow]
-	list   *widget.List
-	detail *detailPane
-	cur    *model.ClientIssue
-	form   *form
-	in     issueInputs
+	opening string // the id being opened: an older open that finishes later is dropped
+	a       *App
+	box     fyne.CanvasObject
+	status  *choice
+	dept    *choice
+	count   *widget.Label
+	query   model.Query
+	pages   widgets.Pages[issueRow]
+	list    *widget.List
+	detail  *detailPane
+	cur     *model.ClientIssue
+	form    *form
+	in      issueInputs
 }
 
 // issueRow is an issue with its account's name, as the list shows it.
@@ -185,6 +186,7 @@ func (s *issuesScreen) reload() {
 func (s *issuesScreen) openRecord(_ model.Kind, id string) { s.open(id) }
 
 func (s *issuesScreen) open(id string) {
+	s.opening = id
 	s.a.load(func(ctx context.Context) func() {
 		var is model.ClientIssue
 		err := s.a.store.Get(ctx, id, &is)
@@ -192,6 +194,9 @@ func (s *issuesScreen) open(id string) {
 			err = model.ErrNotFound
 		}
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
@@ -203,6 +208,7 @@ func (s *issuesScreen) open(id string) {
 }
 
 func (s *issuesScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.cur = nil
 	s.startForm(&model.ClientIssue{Type: model.IssueQuestion, Department: "customer_service", Priority: model.PriorityNormal,
