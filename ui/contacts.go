@@ -85,7 +85,7 @@ func newContactsScreen(a *App) screen {
 	s.segment = newChoice(valuesOptions("filter.any_segment", nil), "", s.onFilter)
 	s.owner = newChoice([]option{{"", lang.L("filter.any_owner")}}, "", s.onFilter)
 	s.source = newChoice(valuesOptions("filter.any_source", nil), "", s.onFilter)
-	s.sort = newChoice([]option{{"name", lang.L("sort.name")}, {"account", lang.L("sort.account")}, {"recent", lang.L("sort.recent")}}, "name", s.onFilter)
+	s.sort = newChoice([]option{{"name", lang.L("sort.name")}, {"recent", lang.L("sort.recent")}}, "name", s.onFilter)
 	for _, c := range []*choice{s.tag, s.segment, s.owner, s.source} {
 		c.PlaceHolder = ""
 	}
