@@ -46,6 +46,8 @@ func commands() []command {
 		backupCommand(),
 		restoreCommand(),
 		checkCommand(),
+		importCommand(),
+		exportCommand(),
 		versionCommand(),
 	}
 }

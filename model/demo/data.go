@@ -134,7 +134,7 @@ var issueTitles = []struct {
 
 type showSeed struct {
 	name, venue, address, city, country, tz string
-	month, day, days                       int
+	month, day, days                        int
 }
 
 var showSeeds = []showSeed{
