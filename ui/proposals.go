@@ -331,7 +331,7 @@ func newProposalEditor(a *App, listed func()) *proposalEditor {
 	actions := container.NewHBox(e.save, e.newRevision, layoutSpacer(), e.preview, e.print, e.saveAs, e.email)
 	fields := container.NewBorder(nil, nil, label("proposal.ui.title"), container.NewHBox(label("proposal.ui.valid_until"), fixed(130, e.validUntil),
 		label("proposal.ui.discount"), fixed(70, e.discount), label("proposal.ui.language"), fixed(120, e.language)), e.title)
-	adder := container.NewBorder(nil, nil, nil, container.NewHBox(label("proposal.ui.quantity"), fixed(70, e.quantity), e.optional, e.addProduct), e.product.content)
+	adder := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(label("proposal.ui.quantity"), fixed(70, e.quantity), e.optional, e.addProduct)), e.product.content)
 	lineTools := container.NewHBox(fixed(200, e.section), e.addSection, e.addFree, layoutSpacer(), e.editLine, e.removeLine, e.moveUp, e.moveDown)
 	e.totalLabels, e.totalAmounts = widget.NewRichText(), widget.NewRichText()
 	totals := container.NewGridWithColumns(3, layoutSpacer(), e.totalLabels, e.totalAmounts)
@@ -457,10 +457,7 @@ func (e *proposalEditor) apply(v *proposalView, header bool) {
 	if header {
 		e.title.SetText(e.p.Title)
 		e.validUntil.SetText(f.Date(e.p.ValidUntil))
-		e.discount.SetText("")
-		if e.p.DiscountBP != 0 {
-			e.discount.SetText(formatScaled(e.p.DiscountBP, 2, f.fr()))
-		}
+		e.discount.SetText(blankZero(e.p.DiscountBP, f.fr()))
 		e.language.SetValue(e.p.Language)
 		e.letter.SetText(e.p.CoverLetter)
 		e.terms.SetText(e.p.Terms)
@@ -885,7 +882,7 @@ func (e *proposalEditor) editLineDialog(l *model.ProposalLine) {
 		quantity:    frm.entry("quantity_milli", "proposal.line.quantity", formatScaled(l.QuantityMilli, 3, f.fr())),
 		unit:        frm.entry("unit", "proposal.line.unit", l.Unit),
 		price:       frm.money("unit_price_minor", "proposal.line.unit_price", l.UnitPriceMinor, e.p.Currency),
-		discount:    frm.entry("discount_bp", "proposal.line.discount", formatScaled(l.DiscountBP, 2, f.fr())),
+		discount:    frm.entry("discount_bp", "proposal.line.discount", blankZero(l.DiscountBP, f.fr())),
 		tax:         frm.entry("tax_rate_bp", "proposal.line.tax", formatScaled(l.TaxRateBP, 2, f.fr())),
 	}
 	in.optional = frm.checkbox("optional", "proposal.line.optional", l.Optional, lang.L("proposal.ui.optional"))
@@ -1112,6 +1109,14 @@ func parseScaled(s string, scale int) (int64, error) {
 		w *= 10
 	}
 	return w + fv, nil
+}
+
+// blankZero shows basis points as a percentage to edit, "" for none.
+func blankZero(bp int64, fr bool) string {
+	if bp == 0 {
+		return ""
+	}
+	return formatScaled(bp, 2, fr)
 }
 
 // formatScaled shows a scaled integer without trailing zeros: 2500 with
