@@ -49,17 +49,10 @@ func seedProposals(t *testing.T) (path string, numbers []string) {
 	return path, []string{old.Number, p.Number}
 }
 
-func runProposalCLI(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut)
-	return out.String(), errOut.String(), code
-}
-
 func TestProposalCLI(t *testing.T) {
 	db, nums := seedProposals(t)
 	t.Run("List", func(t *testing.T) {
-		out, errOut, code := runProposalCLI(t, "--db", db, "proposal", "list")
+		out, errOut, code := runCLI(t, "--db", db, "proposal", "list")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -68,14 +61,14 @@ func TestProposalCLI(t *testing.T) {
 		if out != want {
 			t.Errorf("list:\n%s\nwant:\n%s", out, want)
 		}
-		out, _, _ = runProposalCLI(t, "--db", db, "proposal", "list", "--all")
+		out, _, _ = runCLI(t, "--db", db, "proposal", "list", "--all")
 		if n := strings.Count(out, "\n"); n != 3 {
 			t.Errorf("--all lists %d proposals:\n%s", n, out)
 		}
 	})
 	t.Run("PDF", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "q.pdf")
-		out, errOut, code := runProposalCLI(t, "--db", db, "proposal", "pdf", nums[1], "-o", file)
+		out, errOut, code := runCLI(t, "--db", db, "proposal", "pdf", nums[1], "-o", file)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -90,13 +83,13 @@ func TestProposalCLI(t *testing.T) {
 			t.Errorf("the PDF text lacks the customer or number:\n%s", text)
 		}
 		// The first revision is still there to print.
-		if _, errOut, code := runProposalCLI(t, "--db", db, "proposal", "pdf", "-o", file, nums[1]+"-R1"); code != 0 {
+		if _, errOut, code := runCLI(t, "--db", db, "proposal", "pdf", "-o", file, nums[1]+"-R1"); code != 0 {
 			t.Errorf("revision 1: exit %d: %s", code, errOut)
 		}
 	})
 	t.Run("Email", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "q.eml")
-		if _, errOut, code := runProposalCLI(t, "--db", db, "proposal", "email", nums[0], "-o", file); code != 0 {
+		if _, errOut, code := runCLI(t, "--db", db, "proposal", "email", nums[0], "-o", file); code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		b, _ := os.ReadFile(file)
@@ -105,21 +98,21 @@ func TestProposalCLI(t *testing.T) {
 		}
 	})
 	t.Run("ErrUnknownNumber", func(t *testing.T) {
-		_, errOut, code := runProposalCLI(t, "--db", db, "proposal", "pdf", "Q-1999-XXXXX-0001", "-o", filepath.Join(t.TempDir(), "x.pdf"))
+		_, errOut, code := runCLI(t, "--db", db, "proposal", "pdf", "Q-1999-XXXXX-0001", "-o", filepath.Join(t.TempDir(), "x.pdf"))
 		if code != 1 || !strings.Contains(errOut, "No proposal is numbered Q-1999-XXXXX-0001") {
 			t.Errorf("exit %d: %q", code, errOut)
 		}
 	})
 	t.Run("ErrUsage", func(t *testing.T) {
 		for _, args := range [][]string{{"proposal"}, {"proposal", "pdf"}, {"proposal", "frobnicate"}, {"proposal", "list", "--bogus"}} {
-			if _, errOut, code := runProposalCLI(t, append([]string{"--db", db}, args...)...); code != 2 || !strings.Contains(errOut, "usage:") {
+			if _, errOut, code := runCLI(t, append([]string{"--db", db}, args...)...); code != 2 || !strings.Contains(errOut, "usage:") {
 				t.Errorf("%v: exit %d: %q", args, code, errOut)
 			}
 		}
 	})
 	t.Run("ErrNoPrinter", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		_, errOut, code := runProposalCLI(t, "--db", db, "proposal", "print", nums[0])
+		_, errOut, code := runCLI(t, "--db", db, "proposal", "print", nums[0])
 		if code != 1 || !strings.Contains(errOut, "Printing needs CUPS") {
 			t.Errorf("exit %d: %q", code, errOut)
 		}

@@ -190,8 +190,8 @@ func (r *proposalRenderer) letter() {
 	}
 }
 
-func (r *proposalRenderer) columns() []TableColumn {
-	return []TableColumn{
+func (r *proposalRenderer) columns() []Column {
+	return []Column{
 		{Title: r.l.Get("proposal.pdf.col.description"), Weight: 45},
 		{Title: r.l.Get("proposal.pdf.col.quantity"), Weight: 13, Align: "R"},
 		{Title: r.l.Get("proposal.pdf.col.unit_price"), Weight: 16, Align: "R"},
@@ -201,7 +201,7 @@ func (r *proposalRenderer) columns() []TableColumn {
 	}
 }
 
-func (r *proposalRenderer) lineRow(i int) TableRow {
+func (r *proposalRenderer) lineRow(i int) Row {
 	l := r.d.Lines[i]
 	qty := FormatQuantity(l.QuantityMilli, r.lang)
 	if l.Unit != "" {
@@ -218,7 +218,7 @@ func (r *proposalRenderer) lineRow(i int) TableRow {
 	if strings.TrimSpace(l.Note) != "" {
 		sub = append(sub, strings.TrimSpace(l.Note))
 	}
-	return TableRow{
+	return Row{
 		Cells: []string{l.Description, qty, r.money(l.UnitPriceMinor), disc, FormatRate(l.TaxRateBP, r.lang), r.money(r.d.Totals.LineNet[i])},
 		Subs:  []string{strings.Join(sub, "\n")},
 	}
@@ -234,20 +234,20 @@ func (r *proposalRenderer) lines() {
 		return
 	}
 	grouped := len(t.Sections) > 1 || t.Sections[0].Name != ""
-	var rows []TableRow
+	var rows []Row
 	for _, s := range t.Sections {
 		name := s.Name
 		if name == "" {
 			name = r.l.Get("proposal.pdf.no_section")
 		}
 		if grouped {
-			rows = append(rows, TableRow{Kind: RowSection, Cells: []string{name}})
+			rows = append(rows, Row{Kind: RowSection, Cells: []string{name}})
 		}
 		for _, i := range s.Lines {
 			rows = append(rows, r.lineRow(i))
 		}
 		if grouped {
-			rows = append(rows, TableRow{Kind: RowSubtotal, Cells: []string{r.l.Get("proposal.pdf.section_subtotal", "Section", name), "", "", "", "", r.money(s.NetMinor)}})
+			rows = append(rows, Row{Kind: RowSubtotal, Cells: []string{r.l.Get("proposal.pdf.section_subtotal", "Section", name), "", "", "", "", r.money(s.NetMinor)}})
 		}
 	}
 	r.doc.Table(Table{Columns: r.columns(), Rows: rows})
@@ -259,9 +259,9 @@ func (r *proposalRenderer) totals() {
 	if len(t.Sections) == 0 {
 		return
 	}
-	var rows []TableRow
+	var rows []Row
 	add := func(kind RowKind, label, value string) {
-		rows = append(rows, TableRow{Kind: kind, Cells: []string{label, value}})
+		rows = append(rows, Row{Kind: kind, Cells: []string{label, value}})
 	}
 	if t.DiscountMinor != 0 {
 		add(RowNormal, r.l.Get("proposal.pdf.subtotal"), r.money(t.SubtotalMinor))
@@ -273,7 +273,7 @@ func (r *proposalRenderer) totals() {
 	}
 	add(RowSubtotal, r.l.Get("proposal.pdf.total"), r.money(t.TotalMinor))
 	r.doc.EnsureSpace(float64(len(rows))*(lineH(bodySize)+2*cellPadY) + 4)
-	r.doc.Table(Table{NoHeader: true, Left: r.doc.ContentWidth() * 0.4, Columns: []TableColumn{{Weight: 65, Align: "R"}, {Weight: 35, Align: "R"}}, Rows: rows})
+	r.doc.Table(Table{NoHeader: true, Left: r.doc.ContentWidth() * 0.4, Columns: []Column{{Weight: 65, Align: "R"}, {Weight: 35, Align: "R"}}, Rows: rows})
 	r.doc.Paragraph(r.l.Get("proposal.pdf.amounts_in", "Currency", p.Currency), "I", smallSize)
 	r.doc.Space(3)
 }
@@ -285,11 +285,11 @@ func (r *proposalRenderer) options() {
 	}
 	r.doc.Space(2)
 	r.doc.Heading(r.l.Get("proposal.pdf.options"))
-	var rows []TableRow
+	var rows []Row
 	for _, i := range t.Optional {
 		rows = append(rows, r.lineRow(i))
 	}
-	rows = append(rows, TableRow{Kind: RowSubtotal, Cells: []string{r.l.Get("proposal.pdf.options_total"), "", "", "", "", r.money(t.OptionalMinor)}})
+	rows = append(rows, Row{Kind: RowSubtotal, Cells: []string{r.l.Get("proposal.pdf.options_total"), "", "", "", "", r.money(t.OptionalMinor)}})
 	r.doc.Table(Table{Columns: r.columns(), Rows: rows})
 	r.doc.Space(3)
 }

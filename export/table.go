@@ -1,7 +1,7 @@
 package export
 
-// TableColumn is one column of a Table.
-type TableColumn struct {
+// Column is one column of a Table.
+type Column struct {
 	Title  string
 	Weight float64 // share of the table's width, relative to the other columns
 	Align  string  // "L" (default), "R" or "C"
@@ -18,9 +18,9 @@ const (
 	RowMuted            // grey text, e.g. optional lines
 )
 
-// TableRow is one row of a Table. Subs, when given, are smaller italic lines
+// Row is one row of a Table. Subs, when given, are smaller italic lines
 // printed under the cell of the same index (a SKU, a note).
-type TableRow struct {
+type Row struct {
 	Kind  RowKind
 	Cells []string
 	Subs  []string
@@ -30,8 +30,8 @@ type TableRow struct {
 // Cells wrap within their column; a row taller than the space left moves to
 // the next page, and a row taller than a whole page is split between lines.
 type Table struct {
-	Columns  []TableColumn
-	Rows     []TableRow
+	Columns  []Column
+	Rows     []Row
 	FontSize float64 // body size when 0
 	NoHeader bool    // a plain grid, such as a totals block
 	Left     float64 // millimetres from the left margin where the table starts
@@ -60,7 +60,7 @@ func (d *Doc) Table(t Table) {
 	for i, c := range t.Columns {
 		widths[i] = (d.ContentWidth() - t.Left) * c.Weight / total
 	}
-	header := TableRow{Cells: make([]string, len(t.Columns))}
+	header := Row{Cells: make([]string, len(t.Columns))}
 	for i, c := range t.Columns {
 		header.Cells[i] = c.Title
 	}
@@ -127,7 +127,7 @@ type tableLayout struct {
 	size, subSize float64
 }
 
-func (tl *tableLayout) lines(r TableRow, header bool) [][]vline {
+func (tl *tableLayout) lines(r Row, header bool) [][]vline {
 	out := make([][]vline, len(tl.widths))
 	style := ""
 	if header || r.Kind == RowSection || r.Kind == RowSubtotal {
@@ -204,7 +204,7 @@ func (tl *tableLayout) cut(cells [][]vline, avail float64) (now, rest [][]vline)
 	return now, rest
 }
 
-func (tl *tableLayout) draw(r TableRow, cells [][]vline, header bool) {
+func (tl *tableLayout) draw(r Row, cells [][]vline, header bool) {
 	p := tl.d.pdf
 	x0, y0 := marginMM+tl.t.Left, p.GetY()
 	h := tl.height(cells)
