@@ -41,10 +41,13 @@ func commands() []command {
 		guiCommand(),
 		demoCommand(),
 		searchCommand(),
+		proposalCommand(),
 		outboxCommand(),
 		backupCommand(),
 		restoreCommand(),
 		checkCommand(),
+		importCommand(),
+		exportCommand(),
 		versionCommand(),
 	}
 }

@@ -226,6 +226,7 @@ type Contact struct {
 	ConsentSource string    `db:"consent_source"` // where: "booth scan", "web form" …
 	Grade         string    `db:"grade"`          // lead grade A–D, "" when not a graded lead
 	Notes         string    `db:"notes"`
+	Photo         string    `db:"photo"` // data:image/…;base64,… URI, "" when none (migration 0005)
 }
 
 // Kind implements Record.
@@ -259,8 +260,15 @@ func (ct *Contact) Validate() error {
 		c.oneOf("grade", ct.Grade, "A", "B", "C", "D")
 	}
 	c.text("notes", ct.Notes, false, maxLong)
+	if ct.Photo != "" && (!strings.HasPrefix(ct.Photo, "data:image/") || len(ct.Photo) > MaxPhotoLen) {
+		c.add("photo", CodeInvalid, "must be an embedded image (data:image/…) of at most %d characters", MaxPhotoLen)
+	}
 	return c.err()
 }
+
+// MaxPhotoLen bounds Contact.Photo: a 256-pixel JPEG is 10–30 KB, and the
+// whole record travels in every sync message that touches it.
+const MaxPhotoLen = 200000
 
 // Stage is one column of the configurable sales pipeline.
 type Stage struct {

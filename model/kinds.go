@@ -158,6 +158,14 @@ func Fields(k Kind) []string {
 	return out
 }
 
+// Table returns the SQLite table holding kind k ("" for an unknown kind).
+func Table(k Kind) string {
+	if ki, ok := kindByName[k]; ok {
+		return ki.table
+	}
+	return ""
+}
+
 func storeManaged(col string) bool {
 	return col == colID || col == colCreated || col == colUpdated || col == colDeleted
 }

@@ -22,6 +22,9 @@ func (t *Tx) index(ki *kindInfo, r Record, existing bool) error {
 	}
 	id := r.Base().ID
 	if existing {
+		if err := t.flushBatch(t.docs); err != nil {
+			return err
+		}
 		// External-content FTS4 reads the old text from search_docs to find
 		// the terms to remove, so the index entry goes first — unless the row
 		// was added by this transaction and is not indexed yet.
@@ -42,16 +45,7 @@ func (t *Tx) index(ki *kindInfo, r Record, existing bool) error {
 		return nil
 	}
 	label, name, body := ki.search(r)
-	res, err := t.exec(`INSERT INTO search_docs(kind, ref_id, label, name, text) VALUES (?, ?, ?, ?, ?)`, string(ki.kind), id, label, name, name+" "+body)
-	if err != nil {
-		return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
-	}
-	if t.ftsFrom == 0 {
-		if t.ftsFrom, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("model: index %s %s: %w", ki.kind, id, err)
-		}
-	}
-	return nil
+	return t.add(t.docs, string(ki.kind), id, label, name, name+" "+body)
 }
 
 // flushIndex indexes the search_docs rows this transaction added. Their
