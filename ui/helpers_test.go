@@ -24,6 +24,7 @@ func openApp(t *testing.T, code string, fixtures func(s *model.Store)) (*App, *m
 		t.Fatal(err)
 	}
 	if fixtures != nil {
+		useLanguage(code) // fixtures name the default stages in the app's language
 		fixtures(s)
 	}
 	a := newApp(fa, s, Options{Location: time.UTC, queue: &uiQueue{}})
