@@ -16,7 +16,7 @@ func TestCLocale(t *testing.T) {
 
 func TestSetsLanguageOnlyForC(t *testing.T) {
 	for _, c := range []struct {
-		lang, language     string
+		lang, language      string
 		wantLang, wantLang2 string
 	}{
 		{"C", "", "C.UTF-8", "en"},
