@@ -342,7 +342,9 @@ func (s *pipelineScreen) show(dd *dealDetail) {
 	logBtn := widget.NewButtonWithIcon(lang.L("activity.log")+" (Ctrl+L)", theme.HistoryIcon(), s.logActivity)
 	del := widget.NewButtonWithIcon(lang.L("action.delete"), theme.DeleteIcon(), s.delete)
 	del.Importance = widget.DangerImportance
-	objs = append(objs, container.NewHBox(edit, logBtn, del), s.log.content, widget.NewSeparator(), a.timeline(dd.acts))
+	// Two short rows rather than one long one: the pane must stay narrow
+	// enough for four stage columns beside it at 1366 px, in French too.
+	objs = append(objs, container.NewHBox(logBtn), container.NewHBox(edit, del), s.log.content, widget.NewSeparator(), a.timeline(dd.acts))
 	s.detail.set(objs...)
 }
 
