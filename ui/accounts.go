@@ -114,11 +114,11 @@ func (s *accountsScreen) refresh() {
 					return
 				}
 			}
-			s.tag.setOptions(valuesOptions("filter.any_tag", tags))
-			s.segment.setOptions(valuesOptions("filter.any_segment", segs))
-			s.region.setOptions(valuesOptions("filter.any_region", regions))
+			s.tag.setOptions(valuesOptions("filter.any_tag", tags), s.tag.Value())
+			s.segment.setOptions(valuesOptions("filter.any_segment", segs), s.segment.Value())
+			s.region.setOptions(valuesOptions("filter.any_region", regions), s.region.Value())
 			members[0].label = lang.L("filter.any_owner")
-			s.owner.setOptions(members)
+			s.owner.setOptions(members, s.owner.Value())
 		}
 	})
 	s.reload()

@@ -216,6 +216,10 @@ func Run(ctx context.Context, fa fyne.App, dbPath string, opts Options) error {
 		w.ShowAndRun()
 		return fmt.Errorf("ui: open %s: %w", dbPath, err)
 	}
+	// The theme is set before any widget exists: widgets made before a theme
+	// change do not all repaint with it.
+	choice, _ := s.Setting(ctx, settingTheme, "")
+	fa.Settings().SetTheme(themeFor(choice))
 	a := newApp(fa, s, opts)
 	a.win.Resize(fyne.NewSize(1366, 768))
 	a.win.SetMaster()
@@ -237,9 +241,6 @@ func newApp(fa fyne.App, s *model.Store, opts Options) *App {
 	a.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.win.SetOnClosed(a.cancel)
 	a.applySettings()
-	if a.setting(settingTheme, "") != "" {
-		a.applyTheme()
-	}
 	empty, err := model.IsEmpty(a.ctx, s.DB())
 	if err != nil {
 		fyne.LogError("ui: check for an empty database", err)

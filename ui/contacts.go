@@ -125,11 +125,11 @@ func (s *contactsScreen) refresh() {
 					return
 				}
 			}
-			s.tag.setOptions(valuesOptions("filter.any_tag", tags))
-			s.segment.setOptions(valuesOptions("filter.any_segment", segs))
-			s.source.setOptions(valuesOptions("filter.any_source", srcs))
+			s.tag.setOptions(valuesOptions("filter.any_tag", tags), s.tag.Value())
+			s.segment.setOptions(valuesOptions("filter.any_segment", segs), s.segment.Value())
+			s.source.setOptions(valuesOptions("filter.any_source", srcs), s.source.Value())
 			members[0].label = lang.L("filter.any_owner")
-			s.owner.setOptions(members)
+			s.owner.setOptions(members, s.owner.Value())
 		}
 	})
 	s.reload()

@@ -149,10 +149,9 @@ func (c *choice) SetValue(v string) {
 	c.ClearSelected()
 }
 
-// setOptions replaces the options, keeping the selected value when it is
-// still offered, without firing OnChanged.
-func (c *choice) setOptions(opts []option) {
-	v := c.Value()
+// setOptions replaces the options and selects value (when offered),
+// without firing OnChanged.
+func (c *choice) setOptions(opts []option, v string) {
 	c.opts = opts
 	labels := make([]string, len(opts))
 	for i, o := range opts {
@@ -173,6 +172,7 @@ func newChoice(opts []option, value string, changed func(string)) *choice {
 	}
 	c := &choice{opts: opts}
 	c.Select = widget.NewSelect(labels, nil)
+	c.PlaceHolder = lang.L("form.choose") // Fyne's own "(Select one)" is not translated
 	c.SetValue(value)
 	c.OnChanged = func(string) {
 		if changed != nil {

@@ -92,7 +92,7 @@ func newIssuesScreen(a *App) screen {
 			if late {
 				due = lang.L("today.overdue_since", map[string]any{"Date": due})
 			}
-			sub.SetText(joinDot(r.account, lang.L("department."+is.Department), lang.L("issue.status."+is.Status), due))
+			sub.SetText(joinDot(due, r.account, lang.L("department."+is.Department), lang.L("issue.status."+is.Status)))
 			if late {
 				sub.Importance = widget.DangerImportance
 			} else {
@@ -282,7 +282,7 @@ func (s *issuesScreen) startForm(is *model.ClientIssue) {
 	if is.ID != "" {
 		if is.Status != "resolved" && is.Status != "closed" {
 			in.resolve = widget.NewButtonWithIcon(lang.L("issues.resolve"), theme.ConfirmIcon(), s.resolve)
-			in.resolve.Importance = widget.SuccessImportance
+			in.resolve.Importance = widget.HighImportance
 			buttons.Add(in.resolve)
 		}
 		del := widget.NewButtonWithIcon(lang.L("action.delete"), theme.DeleteIcon(), s.delete)

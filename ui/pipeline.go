@@ -330,7 +330,7 @@ func (s *pipelineScreen) show(dd *dealDetail) {
 		}
 		s.move = newChoice(opts, d.StageID, func(stageID string) { s.moveTo(stageID) })
 		won := widget.NewButtonWithIcon(lang.L("pipeline.mark_won"), theme.ConfirmIcon(), s.markWon)
-		won.Importance = widget.SuccessImportance
+		won.Importance = widget.HighImportance
 		lost := widget.NewButtonWithIcon(lang.L("pipeline.mark_lost"), theme.CancelIcon(), s.askLost)
 		objs = append(objs, container.NewBorder(nil, nil, widget.NewLabel(lang.L("pipeline.move_to")), nil, s.move),
 			container.NewHBox(won, lost))

@@ -225,7 +225,7 @@ func (s *tasksScreen) show(t *model.Task, linkLabel string) {
 	}
 	if t.Status == model.TaskOpen {
 		done := widget.NewButtonWithIcon(lang.L("tasks.complete"), theme.ConfirmIcon(), s.complete)
-		done.Importance = widget.SuccessImportance
+		done.Importance = widget.HighImportance
 		snooze := newChoice([]option{{"1", lang.L("tasks.snooze_1d")}, {"3", lang.L("tasks.snooze_3d")}, {"7", lang.L("tasks.snooze_1w")}}, "", s.snooze)
 		snooze.PlaceHolder = lang.L("tasks.snooze")
 		who := newChoice(s.members, t.AssigneeID, s.reassign)
