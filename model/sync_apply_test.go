@@ -139,4 +139,3 @@ func TestResend(t *testing.T) {
 		t.Fatalf("resend of an unknown record: %v", err)
 	}
 }
-
