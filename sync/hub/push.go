@@ -603,6 +603,8 @@ func (st *pushState) merge(in incoming, seq int64, staged map[string]*record, st
 	concurrent := func(m fieldMeta) bool { return m.Device != st.device && m.Seq > in.Base }
 	wasDeleted := nr.deleted()
 	delMeta := nr.m["deleted_at"]
+	// applied is what the change log carries: for every field the change
+	// wrote, the value the hub ended with.
 	applied := model.FieldMap{}
 	var conflicts []Conflict
 	lostToDelete := model.FieldMap{}
@@ -635,11 +637,17 @@ func (st *pushState) merge(in incoming, seq int64, staged map[string]*record, st
 				if concurrent(delMeta) {
 					conflicts = append(conflicts, Conflict{Kind: ConflictDelete, Field: k, Lost: rawJSON(nil), LostBy: me.User, LostDevice: me.Device, LostHLC: me.HLC, LostSeq: seq,
 						Won: rawJSON(nr.f[k]), WonBy: delMeta.User, WonDevice: delMeta.Device, WonHLC: delMeta.HLC, WonSeq: delMeta.Seq})
+					// The log carries the value that stays, so the laptop
+					// that sent the restore deletes the record again.
+					applied[k] = nr.f[k]
 					continue
 				}
 				nr.f[k], nr.m[k], applied[k] = v, me, v
+			default:
+				// Deleting a deleted record or restoring a live one changes
+				// nothing; the log says what the field holds.
+				applied[k] = nr.f[k]
 			}
-			// Deleting a deleted record or restoring a live one changes nothing.
 			continue
 		}
 		if wasDeleted && concurrent(delMeta) && k != "created_at" {
@@ -651,7 +659,8 @@ func (st *pushState) merge(in incoming, seq int64, staged map[string]*record, st
 				Won: rawJSON(v), WonBy: me.User, WonDevice: me.Device, WonHLC: me.HLC, WonSeq: seq})
 		}
 		if k == "created_at" && had && old != nil {
-			continue // a record is created once
+			applied[k] = old // a record is created once
+			continue
 		}
 		nr.f[k], nr.m[k], applied[k] = v, me, v
 	}
