@@ -46,6 +46,8 @@ func commands() []command {
 		restoreCommand(),
 		checkCommand(),
 		versionCommand(),
+		hubCommand(),
+		syncCommand(),
 	}
 }
 

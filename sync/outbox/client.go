@@ -114,10 +114,10 @@ func newHTTPClient(fingerprint string) *http.Client {
 			InsecureSkipVerify: true,
 			VerifyConnection: func(cs tls.ConnectionState) error {
 				if len(cs.PeerCertificates) == 0 {
-					return errors.New("outbox: the hub sent no certificate")
+					return errors.New("the hub sent no certificate")
 				}
 				if got := hub.Fingerprint(cs.PeerCertificates[0].Raw); got != fingerprint {
-					return fmt.Errorf("outbox: the hub's certificate fingerprint %s is not the pinned %s", got, fingerprint)
+					return fmt.Errorf("the hub's certificate fingerprint %s is not the pinned %s", got, fingerprint)
 				}
 				return nil
 			},
@@ -148,8 +148,12 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		// The URL may hold nothing secret, but the error text must not carry the token: it does not.
-		return fmt.Errorf("outbox: reach the hub: %w", err)
+		// The error names the host, never the token (which is in a header).
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("outbox: cannot reach the hub at %s: %w", c.base.Host, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusUnauthorized {
