@@ -6,7 +6,7 @@
 -- A field this laptop pushed keeps its local value until the pull cursor has
 -- reached the hub version returned for it, so an older remote value pulled
 -- in between never flickers over it. One row per record; fields is a JSON
--- array of the pinned field names.
+-- object {field: hub version}, version the largest of them.
 CREATE TABLE sync_pins (
     entity_id TEXT PRIMARY KEY NOT NULL,
     version INTEGER NOT NULL,

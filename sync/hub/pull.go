@@ -44,7 +44,7 @@ func (s *Store) Pull(ctx context.Context, cursor int64, limit int) (*PullRespons
 		resp.Reset = true
 		return resp, nil
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, entity, entity_id, op, data, hlc, device_id, user_name, at, conflicts
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, entity, entity_id, op, data, hlc, device_id, device_seq, user_name, at, conflicts
 		FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`), cursor, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("hub: pull: %w", err)
@@ -53,7 +53,7 @@ func (s *Store) Pull(ctx context.Context, cursor int64, limit int) (*PullRespons
 	for rows.Next() {
 		var c PulledChange
 		var data, conflicts string
-		if err := rows.Scan(&c.Seq, &c.Entity, &c.ID, &c.Op, &data, &c.HLC, &c.Device, &c.User, &c.At, &conflicts); err != nil {
+		if err := rows.Scan(&c.Seq, &c.Entity, &c.ID, &c.Op, &data, &c.HLC, &c.Device, &c.DeviceSeq, &c.User, &c.At, &conflicts); err != nil {
 			return nil, fmt.Errorf("hub: pull: %w", err)
 		}
 		if len(resp.Changes) == limit {

@@ -89,6 +89,7 @@ type PulledChange struct {
 	Data      json.RawMessage `json:"data"`
 	HLC       string          `json:"hlc"`
 	Device    string          `json:"device"`
+	DeviceSeq int64           `json:"device_seq"` // the change's seq on its device
 	User      string          `json:"user"`
 	At        string          `json:"at"`
 	Conflicts []Conflict      `json:"conflicts,omitempty"`

@@ -167,16 +167,12 @@ func localGuards(tx *model.Tx, ids []string) (pending map[string]map[string]bool
 			}
 			for rows.Next() {
 				var id, fj string
-				p := &pin{fields: map[string]bool{}}
+				p := &pin{fields: map[string]int64{}}
 				if err := rows.Scan(&id, &p.version, &fj); err != nil {
 					rows.Close()
 					return nil, nil, err
 				}
-				var names []string
-				_ = json.Unmarshal([]byte(fj), &names)
-				for _, f := range names {
-					p.fields[f] = true
-				}
+				_ = json.Unmarshal([]byte(fj), &p.fields)
 				pins[id] = p
 			}
 			rows.Close()
@@ -194,7 +190,7 @@ func keeper(pending map[string]map[string]bool, pins map[string]*pin, id string,
 		return nil
 	}
 	return func(f string) bool {
-		return pf[f] || (p != nil && p.version > version && p.fields[f])
+		return pf[f] || (p != nil && p.fields[f] > version)
 	}
 }
 

@@ -164,10 +164,20 @@ func fieldNames(data string) []string {
 	return out
 }
 
-// pin is a row of sync_pins.
+// pin is a row of sync_pins: for each field this laptop pushed, the hub
+// version of its latest acknowledged write. Versions are per field: a later
+// edit of one field must not hide another device's edit of a different
+// field that landed in between.
 type pin struct {
-	version int64
-	fields  map[string]bool
+	version int64            // the largest of fields, for clean-up
+	fields  map[string]int64 // field → hub version
+}
+
+func (p *pin) add(f string, v int64) {
+	if v > p.fields[f] {
+		p.fields[f] = v
+	}
+	p.version = max(p.version, v)
 }
 
 // ack applies the hub's answer in one local transaction: acknowledged rows
@@ -205,12 +215,11 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 				if r.Version > 0 {
 					p := pins[c.EntityID]
 					if p == nil {
-						p = &pin{fields: map[string]bool{}}
+						p = &pin{fields: map[string]int64{}}
 						pins[c.EntityID] = p
 					}
-					p.version = max(p.version, r.Version)
 					for _, f := range fieldNames(c.Data) {
-						p.fields[f] = true
+						p.add(f, r.Version)
 					}
 				}
 			case hub.StatusRejected:
@@ -265,24 +274,18 @@ func savePins(tx *model.Tx, pins map[string]*pin) error {
 	for id, p := range pins {
 		var v int64
 		var fj string
-		err := get.QueryRowContext(ctx, id).Scan(&v, &fj)
+		err := get.QueryRowContext(ctx, id).Scan(&v, &fj) // v is the max of fj's versions
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("outbox: read pin: %w", err)
 		}
 		if err == nil {
-			var old []string
+			var old map[string]int64
 			_ = json.Unmarshal([]byte(fj), &old)
-			for _, f := range old {
-				p.fields[f] = true
+			for f, fv := range old {
+				p.add(f, fv)
 			}
-			p.version = max(p.version, v)
 		}
-		names := make([]string, 0, len(p.fields))
-		for f := range p.fields {
-			names = append(names, f)
-		}
-		sort.Strings(names)
-		b, _ := json.Marshal(names)
+		b, _ := json.Marshal(p.fields)
 		if _, err := put.ExecContext(ctx, id, p.version, string(b)); err != nil {
 			return fmt.Errorf("outbox: save pin: %w", err)
 		}
