@@ -84,7 +84,9 @@ func (sv *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, he)
 		return
 	}
-	sv.logf("hub: %s %s: %v", r.Method, r.URL.Path, err)
+	if r.Context().Err() == nil { // a client that went away needs no log line
+		sv.logf("hub: %s %s: %v", r.Method, r.URL.Path, err)
+	}
 	writeError(w, &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "the hub could not complete the request; try again later"})
 }
 

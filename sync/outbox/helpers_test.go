@@ -140,6 +140,3 @@ func conflictLog(t testing.TB, l *laptop) []string {
 func product(sku string) *model.Product {
 	return &model.Product{SKU: sku, Name: "Stand " + sku, Unit: "pc", Currency: "EUR", Availability: model.InStock, PriceMinor: 120000}
 }
-
-// maybeChild runs the kill-9 child when the test binary is re-executed for it.
-func maybeChild() bool { return false }
