@@ -97,7 +97,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(b[:len(b)/2])
 		panic(http.ErrAbortHandler)
 	case "delay":
-		time.Sleep(time.Duration(20+p.rnd.IntN(80)) * time.Millisecond)
+		time.Sleep(time.Duration(20+rand.IntN(80)) * time.Millisecond)
 	}
 	resp, b, err := p.forward(r, body, false)
 	if err != nil {
