@@ -188,8 +188,8 @@ func (c *client) push(ctx context.Context, req *hub.PushRequest) (*hub.PushRespo
 	return &r, c.do(ctx, "POST", "/v1/push", nil, req, &r)
 }
 
-func (c *client) pull(ctx context.Context, cursor int64, limit int) (*hub.PullResponse, error) {
-	var r hub.PullResponse
+func (c *client) pull(ctx context.Context, cursor int64, limit int) (*pullPage, error) {
+	var r pullPage
 	q := url.Values{"cursor": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(limit)}}
 	return &r, c.do(ctx, "GET", "/v1/pull", q, nil, &r)
 }

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"relais/model"
+	"relais/sync/hub"
 )
 
 // Settings are what the user enters to connect to the hub.
@@ -108,7 +109,7 @@ type Options struct {
 	Secrets    Secrets      // nil: DefaultSecrets beside the database
 	HTTPClient *http.Client // nil: one that honours the pinned fingerprint
 	PushBatch  int          // changes per push request (whole actions kept together); default 1000
-	PullPage   int          // changes per pull request; default 2000
+	PullPage   int          // changes per pull request; default (and most) hub.MaxPullPage
 	Interval   time.Duration
 	Debounce   time.Duration
 	Logf       func(format string, args ...any)
@@ -180,7 +181,7 @@ func New(ctx context.Context, store *model.Store, o Options) (*Syncer, error) {
 		o.PushBatch = 1000
 	}
 	if o.PullPage <= 0 {
-		o.PullPage = 2000
+		o.PullPage = hub.MaxPullPage
 	}
 	if o.Interval <= 0 {
 		o.Interval = 5 * time.Minute
@@ -370,6 +371,29 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			st.Online = errors.As(err, &he)
 		}
 	})
+	s.refreshCounts(context.WithoutCancel(ctx))
+	return rep, err
+}
+
+// Push sends the outbox without pulling (Sync does both).
+func (s *Syncer) Push(ctx context.Context) (Report, error) {
+	return s.one(ctx, s.push)
+}
+
+// Pull applies the hub's new changes without pushing (Sync does both).
+func (s *Syncer) Pull(ctx context.Context) (Report, error) {
+	return s.one(ctx, s.pull)
+}
+
+func (s *Syncer) one(ctx context.Context, fn func(context.Context, *client, *Report) error) (Report, error) {
+	s.round.Lock()
+	defer s.round.Unlock()
+	var rep Report
+	cl, err := s.conn()
+	if err != nil {
+		return rep, err
+	}
+	err = fn(ctx, cl, &rep)
 	s.refreshCounts(context.WithoutCancel(ctx))
 	return rep, err
 }

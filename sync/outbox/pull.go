@@ -36,8 +36,47 @@ func decodeFields(raw []byte) (model.FieldMap, error) {
 	return m, nil
 }
 
-// pull applies the hub's change log from the saved cursor to the end.
+// pullPage is hub.PullResponse as the client reads it: the data of each
+// change decoded in the same pass as the page (numbers as json.Number).
+type pullPage struct {
+	Hub     string         `json:"hub"`
+	Changes []pulledChange `json:"changes"`
+	Next    int64          `json:"next"`
+	More    bool           `json:"more"`
+	Reset   bool           `json:"reset"`
+}
+
+type pulledChange struct {
+	hub.PulledChange
+	Data model.FieldMap `json:"data"` // shadows the embedded raw Data
+}
+
+// intNumbers turns the json.Number values of a field map into int64.
+func intNumbers(m model.FieldMap) error {
+	for k, v := range m {
+		if n, ok := v.(json.Number); ok {
+			i, err := n.Int64()
+			if err != nil {
+				return fmt.Errorf("field %s: %s is not a whole number", k, n)
+			}
+			m[k] = i
+		}
+	}
+	return nil
+}
+
+type fetched struct {
+	page *pullPage
+	err  error
+}
+
+// pull applies the hub's change log from the saved cursor to the end. The
+// next page is fetched while the current one is applied: the hub's reading
+// and encoding overlap the local writing.
 func (s *Syncer) pull(ctx context.Context, cl *client, rep *Report) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var ahead chan fetched
 	for {
 		cur, err := s.kv(ctx, kvCursor)
 		if err != nil {
@@ -48,7 +87,14 @@ func (s *Syncer) pull(ctx context.Context, cl *client, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		page, err := cl.pull(ctx, cursor, s.o.PullPage)
+		var page *pullPage
+		if ahead != nil {
+			f := <-ahead
+			ahead = nil
+			page, err = f.page, f.err
+		} else {
+			page, err = cl.pull(ctx, cursor, s.o.PullPage)
+		}
 		if err != nil {
 			return err
 		}
@@ -77,6 +123,13 @@ func (s *Syncer) pull(ctx context.Context, cl *client, rep *Report) error {
 			}
 			continue
 		}
+		if page.More {
+			ahead = make(chan fetched, 1)
+			go func(cursor int64) {
+				p, err := cl.pull(ctx, cursor, s.o.PullPage)
+				ahead <- fetched{p, err}
+			}(page.Next)
+		}
 		if err := s.applyPage(ctx, page, rep); err != nil {
 			return err
 		}
@@ -88,7 +141,7 @@ func (s *Syncer) pull(ctx context.Context, cl *client, rep *Report) error {
 
 // applyError is a change ApplyRemote refused.
 type applyError struct {
-	c   hub.PulledChange
+	c   pulledChange
 	err error
 }
 
@@ -98,7 +151,7 @@ func (e *applyError) Error() string { return e.err.Error() }
 // change cannot be applied here (a value this laptop's schema refuses), the
 // page is applied again with that change set aside in sync_rejections, so
 // the rest syncs and the user sees what was left out.
-func (s *Syncer) applyPage(ctx context.Context, page *hub.PullResponse, rep *Report) error {
+func (s *Syncer) applyPage(ctx context.Context, page *pullPage, rep *Report) error {
 	var n pageCounts
 	err := s.store.Write(ctx, func(tx *model.Tx) (err error) {
 		n, err = s.applyChanges(tx, page, false)
@@ -194,7 +247,7 @@ func keeper(pending map[string]map[string]bool, pins map[string]*pin, id string,
 	}
 }
 
-func (s *Syncer) applyChanges(tx *model.Tx, page *hub.PullResponse, isolate bool) (pageCounts, error) {
+func (s *Syncer) applyChanges(tx *model.Tx, page *pullPage, isolate bool) (pageCounts, error) {
 	var n pageCounts
 	ctx, q := tx.Context(), tx.SQL()
 	ids := make([]string, 0, len(page.Changes))
@@ -227,12 +280,12 @@ func (s *Syncer) applyChanges(tx *model.Tx, page *hub.PullResponse, isolate bool
 			}
 		}
 		at, _ := time.Parse(time.RFC3339Nano, c.At)
-		fields, ferr := decodeFields(c.Data)
+		ferr := intNumbers(c.Data)
 		apply := func() error {
 			if ferr != nil {
 				return ferr
 			}
-			_, err := tx.ApplyRemote(model.RemoteChange{Entity: model.Kind(c.Entity), ID: c.ID, Fields: fields, HLC: c.HLC, At: at},
+			_, err := tx.ApplyRemote(model.RemoteChange{Entity: model.Kind(c.Entity), ID: c.ID, Fields: c.Data, HLC: c.HLC, At: at},
 				keeper(pending, pins, c.ID, c.Seq))
 			return err
 		}
@@ -250,8 +303,9 @@ func (s *Syncer) applyChanges(tx *model.Tx, page *hub.PullResponse, isolate bool
 			if _, rerr := q.ExecContext(ctx, `ROLLBACK TO apply_one`); rerr != nil {
 				return n, rerr
 			}
+			data, _ := json.Marshal(c.Data)
 			if _, err := q.ExecContext(ctx, `INSERT INTO sync_rejections(direction, seq, tx_id, entity, entity_id, op, data, hlc, created_at, code, message, rejected_at)
-				VALUES ('pull', ?, '', ?, ?, ?, ?, ?, ?, 'apply_failed', ?, ?)`, c.Seq, c.Entity, c.ID, c.Op, string(c.Data), c.HLC, c.At,
+				VALUES ('pull', ?, '', ?, ?, ?, ?, ?, ?, 'apply_failed', ?, ?)`, c.Seq, c.Entity, c.ID, c.Op, string(data), c.HLC, c.At,
 				strings.TrimPrefix(err.Error(), "model: "), model.FormatTime(s.store.Now())); err != nil {
 				return n, fmt.Errorf("set aside change %d: %w", c.Seq, err)
 			}
