@@ -41,10 +41,13 @@ func commands() []command {
 		guiCommand(),
 		demoCommand(),
 		searchCommand(),
+		proposalCommand(),
 		outboxCommand(),
 		backupCommand(),
 		restoreCommand(),
 		checkCommand(),
+		importCommand(),
+		exportCommand(),
 		versionCommand(),
 		hubCommand(),
 		syncCommand(),
@@ -120,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // prefixes that help a developer ("model: ") are dropped for the user.
 func sentence(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"model: ", "export: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: "} {
+	for _, p := range []string{"model: ", "export: ", "demo: ", "importer: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	if msg != "" {

@@ -44,22 +44,6 @@ func (f hubStoreFlags) open(ctx context.Context) (*hub.Store, error) {
 	return hub.OpenStore(ctx, hub.Options{DataDir: *f.data, Database: *f.database})
 }
 
-// parseMixed parses flags that may come before or after the positional
-// arguments ("user add NAME --data DIR").
-func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError{err.Error()}
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 func hubUser(e *env, args []string) error {
 	fs := newFlags("hub user")
 	sf := addHubStoreFlags(fs)

@@ -226,6 +226,7 @@ type Contact struct {
 	ConsentSource string    `db:"consent_source"` // where: "booth scan", "web form" …
 	Grade         string    `db:"grade"`          // lead grade A–D, "" when not a graded lead
 	Notes         string    `db:"notes"`
+	Photo         string    `db:"photo"` // data:image/…;base64,… URI, "" when none (migration 0005)
 }
 
 // Kind implements Record.
@@ -259,8 +260,15 @@ func (ct *Contact) Validate() error {
 		c.oneOf("grade", ct.Grade, "A", "B", "C", "D")
 	}
 	c.text("notes", ct.Notes, false, maxLong)
+	if ct.Photo != "" && (!strings.HasPrefix(ct.Photo, "data:image/") || len(ct.Photo) > MaxPhotoLen) {
+		c.add("photo", CodeInvalid, "must be an embedded image (data:image/…) of at most %d characters", MaxPhotoLen)
+	}
 	return c.err()
 }
+
+// MaxPhotoLen bounds Contact.Photo: a 256-pixel JPEG is 10–30 KB, and the
+// whole record travels in every sync message that touches it.
+const MaxPhotoLen = 200000
 
 // Stage is one column of the configurable sales pipeline.
 type Stage struct {
@@ -808,17 +816,17 @@ func (e *Event) Validate() error {
 // EventItem is one item of an event's logistics checklist.
 type EventItem struct {
 	Meta
-	EventID           string `db:"event_id,ref=event"`
-	Title             string `db:"title"`
-	Category          string `db:"category"` // venue, catering, travel, shipping, print, badges …
-	OwnerID           string `db:"owner_id,ref=team_member"`
-	Due               Date   `db:"due"`
-	Status            string `db:"status"` // todo | doing | done
-	VendorID          string `db:"vendor_id,ref=vendor"`
-	PlannedCostMinor  int64  `db:"planned_cost_minor"`
-	ActualCostMinor   int64  `db:"actual_cost_minor"`
-	Notes             string `db:"notes"`
-	Position          int64  `db:"position"`
+	EventID          string `db:"event_id,ref=event"`
+	Title            string `db:"title"`
+	Category         string `db:"category"` // venue, catering, travel, shipping, print, badges …
+	OwnerID          string `db:"owner_id,ref=team_member"`
+	Due              Date   `db:"due"`
+	Status           string `db:"status"` // todo | doing | done
+	VendorID         string `db:"vendor_id,ref=vendor"`
+	PlannedCostMinor int64  `db:"planned_cost_minor"`
+	ActualCostMinor  int64  `db:"actual_cost_minor"`
+	Notes            string `db:"notes"`
+	Position         int64  `db:"position"`
 }
 
 // Kind implements Record.

@@ -21,7 +21,22 @@ type HLC struct {
 // String renders the HLC as "0001732700000000-00000-device", fixed width so that
 // lexical order equals clock order.
 func (h HLC) String() string {
-	return fmt.Sprintf("%016d-%05d-%s", h.WallMS, h.Counter, h.Device)
+	b := make([]byte, 0, 24+len(h.Device))
+	b = appendPadded(b, h.WallMS, 16)
+	b = append(b, '-')
+	b = appendPadded(b, int64(h.Counter), 5)
+	b = append(b, '-')
+	return string(append(b, h.Device...))
+}
+
+// appendPadded appends v in decimal, zero-padded to width digits.
+func appendPadded(b []byte, v int64, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], v, 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }
 
 // ParseHLC reads the String form back.

@@ -158,6 +158,14 @@ func Fields(k Kind) []string {
 	return out
 }
 
+// Table returns the SQLite table holding kind k ("" for an unknown kind).
+func Table(k Kind) string {
+	if ki, ok := kindByName[k]; ok {
+		return ki.table
+	}
+	return ""
+}
+
 func storeManaged(col string) bool {
 	return col == colID || col == colCreated || col == colUpdated || col == colDeleted
 }
@@ -170,6 +178,22 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// phoneTokens indexes each phone number as one run of digits, so that
+// "+33 1 23 45 67 89" is found by "3312345" rather than cluttering the index
+// with six two-digit words.
+func phoneTokens(phones []string) string {
+	var b strings.Builder
+	for _, p := range phones {
+		for _, r := range p {
+			if r >= '0' && r <= '9' {
+				b.WriteRune(r)
+			}
+		}
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 func firstLine(s string, max int) string {
@@ -197,7 +221,7 @@ func init() {
 	})
 	register("contacts", &Contact{}, func(r Record) (string, string, string) {
 		c := r.(*Contact)
-		return joinNonEmpty(" — ", c.FullName(), c.Title), c.FullName(), joinNonEmpty(" ", c.Title, strings.Join(c.Emails, " "), strings.Join(c.Phones, " "), strings.Join(c.Tags, " "), c.Notes)
+		return joinNonEmpty(" — ", c.FullName(), c.Title), c.FullName(), joinNonEmpty(" ", c.Title, strings.Join(c.Emails, " "), phoneTokens(c.Phones), strings.Join(c.Tags, " "), c.Notes)
 	})
 	register("deals", &Deal{}, func(r Record) (string, string, string) {
 		d := r.(*Deal)

@@ -60,6 +60,7 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_synchronous", "FULL") // a committed change survives power loss
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "10000")
+	q.Set("_cache_size", "-65536") // 64 MiB: big imports stay in memory until commit
 	if readOnly {
 		q.Set("_query_only", "on")
 	} else {

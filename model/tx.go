@@ -20,7 +20,16 @@ type Tx struct {
 	now   time.Time
 	stmts map[string]*sql.Stmt
 	last  HLC
-	buf   []byte // reused for outbox JSON
+	buf   []byte          // reused for outbox JSON
+	known map[string]bool // ids already seen to exist in this transaction (records are never hard-deleted)
+	// ftsFrom is the first search_docs docid added by this transaction and
+	// not yet in the FTS index (0: none); see flushIndex.
+	ftsFrom int64
+	// deferred holds a flush error met where it could not be returned
+	// (SQL); Write fails with it.
+	deferred error
+	outbox   *batch // queued outbox rows
+	docs     *batch // queued search_docs rows
 }
 
 // Write runs fn in one write transaction and commits it when fn returns nil;
@@ -30,13 +39,27 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("model: begin: %w", translate(err))
 	}
-	t := &Tx{ctx: ctx, s: s, tx: sqlTx, group: NewID(), now: s.now().UTC(), stmts: map[string]*sql.Stmt{}}
+	t := &Tx{ctx: ctx, s: s, tx: sqlTx, group: NewID(), now: s.now().UTC(), stmts: map[string]*sql.Stmt{}, known: map[string]bool{},
+		outbox: newBatch("outbox", "tx_id", "entity", "entity_id", "op", "data", "hlc", "created_at"),
+		docs:   newBatch("search_docs", "kind", "ref_id", "label", "name", "text")}
 	defer func() {
 		for _, st := range t.stmts {
 			st.Close()
 		}
 	}()
 	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if t.deferred != nil {
+		sqlTx.Rollback()
+		return t.deferred
+	}
+	if err := t.flush(); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := t.flushIndex(); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -54,8 +77,15 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// SQL exposes the underlying transaction for queries inside a write.
-func (t *Tx) SQL() *sql.Tx { return t.tx }
+// SQL exposes the underlying transaction for queries inside a write. Rows
+// the store still holds in its batches are written first, so the queries
+// see every change made so far.
+func (t *Tx) SQL() *sql.Tx {
+	if err := t.flush(); err != nil {
+		t.deferred = err
+	}
+	return t.tx
+}
 
 // Context is the context the transaction was started with.
 func (t *Tx) Context() context.Context { return t.ctx }
@@ -260,6 +290,9 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 		if c.ref == "" || vals[i] == nil || !sel(i) {
 			continue
 		}
+		if id, _ := vals[i].(string); t.known[string(c.ref)+":"+id] {
+			continue
+		}
 		target := kindByName[c.ref]
 		row, err := t.queryRow(`SELECT 1 FROM `+target.table+` WHERE id = ?`, vals[i])
 		if err != nil {
@@ -270,6 +303,8 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 			errs = append(errs, &ValidationError{Field: c.name, Code: CodeInvalid, Msg: fmt.Sprintf("points to no existing %s", c.ref)})
 		} else if err != nil {
 			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		} else {
+			t.known[string(c.ref)+":"+vals[i].(string)] = true
 		}
 	}
 	if len(errs) > 0 {
@@ -282,11 +317,7 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 func (t *Tx) queue(ki *kindInfo, id, op string, vals []any, include func(int) bool) error {
 	t.last = t.s.clock.Now()
 	t.buf = appendJSON(t.buf[:0], ki, vals, include)
-	if _, err := t.exec(`INSERT INTO outbox(tx_id, entity, entity_id, op, data, hlc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.group, string(ki.kind), id, op, string(t.buf), t.last.String(), FormatTime(t.now)); err != nil {
-		return fmt.Errorf("model: queue %s %s: %w", op, ki.kind, translate(err))
-	}
-	return nil
+	return t.add(t.outbox, t.group, string(ki.kind), id, op, string(t.buf), t.last.String(), FormatTime(t.now))
 }
 
 // NextNumber returns the next human-facing number for prefix and year, such
@@ -348,4 +379,36 @@ func (s *Store) Get(ctx context.Context, id string, r Record) error {
 		return err
 	}
 	return scanOne(ki, s.r.QueryRowContext(ctx, selectSQL(ki), id), id, r)
+}
+
+// Try runs fn inside a savepoint of the transaction: if fn fails, every change
+// it made (rows, outbox entries, search entries) is undone and the rest of the
+// transaction goes on. Imports use it to skip a bad row without losing the others.
+func (t *Tx) Try(fn func() error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT relais_try"); err != nil {
+		return fmt.Errorf("model: savepoint: %w", translate(err))
+	}
+	ftsFrom := t.ftsFrom
+	if err := fn(); err != nil {
+		if ferr := t.flush(); ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		if _, rerr := t.tx.ExecContext(t.ctx, "ROLLBACK TO relais_try; RELEASE relais_try"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("model: roll back to savepoint: %w", rerr))
+		}
+		// Records created inside fn are gone: forget that they existed.
+		clear(t.known)
+		t.ftsFrom = ftsFrom
+		return err
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "RELEASE relais_try"); err != nil {
+		return fmt.Errorf("model: release savepoint: %w", translate(err))
+	}
+	return nil
 }

@@ -34,17 +34,23 @@ CREATE TABLE outbox (
     next_try_at TEXT,
     last_error TEXT NOT NULL DEFAULT ''
 ) STRICT;
-CREATE INDEX outbox_entity ON outbox(entity_id);
 
--- Full-text search: search_docs maps an FTS docid to its record; search_fts is
--- an FTS4 table (FTS5 would need a build tag) folding case and accents.
+-- Full-text search. search_docs holds one row per searchable record: its
+-- label for display, its name, and all its words (name and other text).
+-- Two FTS4 indexes read it (external content, so the text is stored once),
+-- both folding case and accents: search_names, small and with prefix
+-- indexes, answers most queries alone; search_text covers everything else.
+-- FTS4 rather than FTS5 because FTS5 needs a build tag.
 CREATE TABLE search_docs (
-    docid INTEGER PRIMARY KEY,
+    docid INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
     ref_id TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL
+    label TEXT NOT NULL,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL
 ) STRICT;
-CREATE VIRTUAL TABLE search_fts USING fts4(name, body, tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
+CREATE VIRTUAL TABLE search_names USING fts4(content="search_docs", name, tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
+CREATE VIRTUAL TABLE search_text USING fts4(content="search_docs", text, tokenize=unicode61 "remove_diacritics=2");
 
 CREATE TABLE team_members (
     id TEXT PRIMARY KEY NOT NULL,
@@ -117,7 +123,7 @@ CREATE TABLE accounts (
     notes TEXT NOT NULL DEFAULT '',
     tags TEXT
 ) STRICT;
-CREATE INDEX accounts_owner_id ON accounts(owner_id);
+CREATE INDEX accounts_owner_id ON accounts(owner_id) WHERE owner_id IS NOT NULL;
 
 CREATE TABLE contacts (
     id TEXT PRIMARY KEY NOT NULL,
@@ -142,9 +148,9 @@ CREATE TABLE contacts (
     grade TEXT NOT NULL DEFAULT '',
     notes TEXT NOT NULL DEFAULT ''
 ) STRICT;
-CREATE INDEX contacts_account_id ON contacts(account_id);
-CREATE INDEX contacts_source_event_id ON contacts(source_event_id);
-CREATE INDEX contacts_owner_id ON contacts(owner_id);
+CREATE INDEX contacts_account_id ON contacts(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX contacts_source_event_id ON contacts(source_event_id) WHERE source_event_id IS NOT NULL;
+CREATE INDEX contacts_owner_id ON contacts(owner_id) WHERE owner_id IS NOT NULL;
 
 CREATE TABLE deals (
     id TEXT PRIMARY KEY NOT NULL,
@@ -167,11 +173,11 @@ CREATE TABLE deals (
     lost_reason TEXT NOT NULL DEFAULT '',
     notes TEXT NOT NULL DEFAULT ''
 ) STRICT;
-CREATE INDEX deals_account_id ON deals(account_id);
-CREATE INDEX deals_contact_id ON deals(contact_id);
-CREATE INDEX deals_stage_id ON deals(stage_id);
-CREATE INDEX deals_owner_id ON deals(owner_id);
-CREATE INDEX deals_source_event_id ON deals(source_event_id);
+CREATE INDEX deals_account_id ON deals(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX deals_contact_id ON deals(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX deals_stage_id ON deals(stage_id) WHERE stage_id IS NOT NULL;
+CREATE INDEX deals_owner_id ON deals(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX deals_source_event_id ON deals(source_event_id) WHERE source_event_id IS NOT NULL;
 
 CREATE TABLE activities (
     id TEXT PRIMARY KEY NOT NULL,
@@ -188,10 +194,10 @@ CREATE TABLE activities (
     account_id TEXT REFERENCES accounts(id) DEFERRABLE INITIALLY DEFERRED,
     deal_id TEXT REFERENCES deals(id) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
-CREATE INDEX activities_owner_id ON activities(owner_id);
-CREATE INDEX activities_contact_id ON activities(contact_id);
-CREATE INDEX activities_account_id ON activities(account_id);
-CREATE INDEX activities_deal_id ON activities(deal_id);
+CREATE INDEX activities_owner_id ON activities(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX activities_contact_id ON activities(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX activities_account_id ON activities(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX activities_deal_id ON activities(deal_id) WHERE deal_id IS NOT NULL;
 
 CREATE TABLE tasks (
     id TEXT PRIMARY KEY NOT NULL,
@@ -209,7 +215,7 @@ CREATE TABLE tasks (
     snoozed_until TEXT,
     done_at TEXT
 ) STRICT;
-CREATE INDEX tasks_assignee_id ON tasks(assignee_id);
+CREATE INDEX tasks_assignee_id ON tasks(assignee_id) WHERE assignee_id IS NOT NULL;
 
 CREATE TABLE products (
     id TEXT PRIMARY KEY NOT NULL,
@@ -239,7 +245,7 @@ CREATE TABLE product_prices (
     effective_from TEXT,
     note TEXT NOT NULL DEFAULT ''
 ) STRICT;
-CREATE INDEX product_prices_product_id ON product_prices(product_id);
+CREATE INDEX product_prices_product_id ON product_prices(product_id) WHERE product_id IS NOT NULL;
 
 CREATE TABLE proposals (
     id TEXT PRIMARY KEY NOT NULL,
@@ -264,10 +270,10 @@ CREATE TABLE proposals (
     terms TEXT NOT NULL DEFAULT '',
     owner_id TEXT REFERENCES team_members(id) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
-CREATE INDEX proposals_account_id ON proposals(account_id);
-CREATE INDEX proposals_contact_id ON proposals(contact_id);
-CREATE INDEX proposals_deal_id ON proposals(deal_id);
-CREATE INDEX proposals_owner_id ON proposals(owner_id);
+CREATE INDEX proposals_account_id ON proposals(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX proposals_contact_id ON proposals(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX proposals_deal_id ON proposals(deal_id) WHERE deal_id IS NOT NULL;
+CREATE INDEX proposals_owner_id ON proposals(owner_id) WHERE owner_id IS NOT NULL;
 
 CREATE TABLE proposal_lines (
     id TEXT PRIMARY KEY NOT NULL,
@@ -288,8 +294,8 @@ CREATE TABLE proposal_lines (
     tax_rate_bp INTEGER NOT NULL DEFAULT 0,
     optional INTEGER NOT NULL DEFAULT 0
 ) STRICT;
-CREATE INDEX proposal_lines_proposal_id ON proposal_lines(proposal_id);
-CREATE INDEX proposal_lines_product_id ON proposal_lines(product_id);
+CREATE INDEX proposal_lines_proposal_id ON proposal_lines(proposal_id) WHERE proposal_id IS NOT NULL;
+CREATE INDEX proposal_lines_product_id ON proposal_lines(product_id) WHERE product_id IS NOT NULL;
 
 CREATE TABLE orders (
     id TEXT PRIMARY KEY NOT NULL,
@@ -309,11 +315,11 @@ CREATE TABLE orders (
     promised_date TEXT,
     delivered_date TEXT
 ) STRICT;
-CREATE INDEX orders_account_id ON orders(account_id);
-CREATE INDEX orders_contact_id ON orders(contact_id);
-CREATE INDEX orders_owner_id ON orders(owner_id);
-CREATE INDEX orders_deal_id ON orders(deal_id);
-CREATE INDEX orders_proposal_id ON orders(proposal_id);
+CREATE INDEX orders_account_id ON orders(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX orders_contact_id ON orders(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX orders_owner_id ON orders(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX orders_deal_id ON orders(deal_id) WHERE deal_id IS NOT NULL;
+CREATE INDEX orders_proposal_id ON orders(proposal_id) WHERE proposal_id IS NOT NULL;
 
 CREATE TABLE order_lines (
     id TEXT PRIMARY KEY NOT NULL,
@@ -329,8 +335,8 @@ CREATE TABLE order_lines (
     tax_rate_bp INTEGER NOT NULL DEFAULT 0,
     net_minor INTEGER NOT NULL DEFAULT 0
 ) STRICT;
-CREATE INDEX order_lines_order_id ON order_lines(order_id);
-CREATE INDEX order_lines_product_id ON order_lines(product_id);
+CREATE INDEX order_lines_order_id ON order_lines(order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX order_lines_product_id ON order_lines(product_id) WHERE product_id IS NOT NULL;
 
 CREATE TABLE vendors (
     id TEXT PRIMARY KEY NOT NULL,
@@ -371,11 +377,11 @@ CREATE TABLE appointments (
     status TEXT NOT NULL DEFAULT '',
     sequence INTEGER NOT NULL DEFAULT 0
 ) STRICT;
-CREATE INDEX appointments_owner_id ON appointments(owner_id);
-CREATE INDEX appointments_contact_id ON appointments(contact_id);
-CREATE INDEX appointments_account_id ON appointments(account_id);
-CREATE INDEX appointments_deal_id ON appointments(deal_id);
-CREATE INDEX appointments_event_id ON appointments(event_id);
+CREATE INDEX appointments_owner_id ON appointments(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX appointments_contact_id ON appointments(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX appointments_account_id ON appointments(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX appointments_deal_id ON appointments(deal_id) WHERE deal_id IS NOT NULL;
+CREATE INDEX appointments_event_id ON appointments(event_id) WHERE event_id IS NOT NULL;
 
 CREATE TABLE event_items (
     id TEXT PRIMARY KEY NOT NULL,
@@ -394,9 +400,9 @@ CREATE TABLE event_items (
     notes TEXT NOT NULL DEFAULT '',
     position INTEGER NOT NULL DEFAULT 0
 ) STRICT;
-CREATE INDEX event_items_event_id ON event_items(event_id);
-CREATE INDEX event_items_owner_id ON event_items(owner_id);
-CREATE INDEX event_items_vendor_id ON event_items(vendor_id);
+CREATE INDEX event_items_event_id ON event_items(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX event_items_owner_id ON event_items(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX event_items_vendor_id ON event_items(vendor_id) WHERE vendor_id IS NOT NULL;
 
 CREATE TABLE rota_shifts (
     id TEXT PRIMARY KEY NOT NULL,
@@ -409,8 +415,8 @@ CREATE TABLE rota_shifts (
     end_at TEXT,
     role TEXT NOT NULL DEFAULT ''
 ) STRICT;
-CREATE INDEX rota_shifts_event_id ON rota_shifts(event_id);
-CREATE INDEX rota_shifts_member_id ON rota_shifts(member_id);
+CREATE INDEX rota_shifts_event_id ON rota_shifts(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX rota_shifts_member_id ON rota_shifts(member_id) WHERE member_id IS NOT NULL;
 
 CREATE TABLE agenda_slots (
     id TEXT PRIMARY KEY NOT NULL,
@@ -427,10 +433,10 @@ CREATE TABLE agenda_slots (
     location TEXT NOT NULL DEFAULT '',
     appointment_id TEXT REFERENCES appointments(id) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
-CREATE INDEX agenda_slots_event_id ON agenda_slots(event_id);
-CREATE INDEX agenda_slots_contact_id ON agenda_slots(contact_id);
-CREATE INDEX agenda_slots_member_id ON agenda_slots(member_id);
-CREATE INDEX agenda_slots_appointment_id ON agenda_slots(appointment_id);
+CREATE INDEX agenda_slots_event_id ON agenda_slots(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX agenda_slots_contact_id ON agenda_slots(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX agenda_slots_member_id ON agenda_slots(member_id) WHERE member_id IS NOT NULL;
+CREATE INDEX agenda_slots_appointment_id ON agenda_slots(appointment_id) WHERE appointment_id IS NOT NULL;
 
 CREATE TABLE client_issues (
     id TEXT PRIMARY KEY NOT NULL,
@@ -452,10 +458,10 @@ CREATE TABLE client_issues (
     opened_at TEXT,
     resolved_at TEXT
 ) STRICT;
-CREATE INDEX client_issues_account_id ON client_issues(account_id);
-CREATE INDEX client_issues_contact_id ON client_issues(contact_id);
-CREATE INDEX client_issues_order_id ON client_issues(order_id);
-CREATE INDEX client_issues_assignee_id ON client_issues(assignee_id);
+CREATE INDEX client_issues_account_id ON client_issues(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX client_issues_contact_id ON client_issues(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX client_issues_order_id ON client_issues(order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX client_issues_assignee_id ON client_issues(assignee_id) WHERE assignee_id IS NOT NULL;
 
 CREATE TABLE terms_templates (
     id TEXT PRIMARY KEY NOT NULL,

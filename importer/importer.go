@@ -1,0 +1,309 @@
+// Package importer brings contacts, accounts, products, price lists, deals
+// and orders into Relais from CSV, XLSX and vCard files, and reads back the
+// folder that export.All writes.
+//
+// A file is read as a stream of rows (Source); each row is mapped column by
+// column to a kind's fields (Mapping, with Suggest proposing one from the
+// titles), converted and validated, matched against existing records
+// (de-duplication) and written through model.Tx so that every record gets its
+// outbox row. A whole import is one transaction: all or nothing, or — when
+// the user asks to skip bad rows — one savepoint per row inside it. A dry run
+// is the same import rolled back, so it reports exactly what would happen.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"relais/export"
+	"relais/model"
+)
+
+// Action is what to do with a row that matches an existing record.
+type Action string
+
+// Actions on duplicates.
+const (
+	Update Action = "update" // fill in the existing record with the row's non-empty values
+	Skip   Action = "skip"   // leave the existing record alone
+	Create Action = "create" // create a new record anyway
+)
+
+// ParseAction reads an action name.
+func ParseAction(s string) (Action, error) {
+	switch a := Action(strings.ToLower(s)); a {
+	case Update, Skip, Create:
+		return a, nil
+	case "":
+		return Update, nil
+	}
+	return "", fmt.Errorf("importer: %q: say update, skip or create", s)
+}
+
+// Options tune an import.
+type Options struct {
+	Kind        model.Kind
+	Mapping     Mapping // per column; nil: Suggest from the titles
+	OnDuplicate Action  // Update when empty
+	SkipBadRows bool    // import the good rows and report the others, instead of all or nothing
+	DryRun      bool    // do everything, then roll back
+	Lang        string  // "fr" or "en": how ambiguous numbers and dates are read by default
+	Currency    string  // for amounts with no currency; EUR when empty
+	DateOrder   string  // DMY or MDY; DMY when empty
+	Decimal     byte    // '.' or ','; from Lang when 0
+	Location    *time.Location
+	// NoCreateAccounts stops the import from creating the accounts that
+	// contacts, deals and orders name but that do not exist yet.
+	NoCreateAccounts bool
+	Source           string // the Source given to new contacts; "import" when empty
+	MaxErrors        int    // row errors kept in detail; 1000 when 0
+	Progress         func(Progress)
+	File             string // for the summary
+}
+
+// Progress reports how far an import has come.
+type Progress struct {
+	Rows     int
+	Fraction float64 // of the file read, 0 to 1
+}
+
+// RowError is one problem found in one row.
+type RowError struct {
+	Row    int    // as a spreadsheet numbers it (the header is row 1); for vCards, the card's number
+	Line   int    // the file line where the row starts (CSV, vCard), 0 if not known
+	Column string // the column's title, "" when the problem is the whole row
+	Field  string // the field it feeds
+	Msg    string
+}
+
+func (e RowError) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "row %d", e.Row)
+	if e.Line > 0 && e.Line != e.Row {
+		fmt.Fprintf(&b, " (line %d)", e.Line)
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, ", column %q", e.Column)
+	}
+	return b.String() + ": " + e.Msg
+}
+
+// Summary is the outcome of an import, to show and to save.
+type Summary struct {
+	Kind            model.Kind
+	File            string
+	DryRun          bool
+	Committed       bool // the changes were saved
+	Cancelled       bool
+	Rows            int // data rows read
+	Created         int
+	Updated         int
+	Skipped         int // duplicates left alone, and unchanged ones
+	Failed          int // rows with errors
+	AccountsCreated int // accounts created because a row named one that did not exist
+	Errors          []RowError
+	MoreErrors      int        // errors not kept in Errors
+	Warnings        []RowError // problems that did not stop their row (the first MaxErrors)
+	Duration        time.Duration
+}
+
+// errRollback ends a dry run or a failed all-or-nothing import.
+var errRollback = errors.New("importer: roll back")
+
+// Run imports every row of src into store and reports what happened. The
+// returned error is for failures of the import itself (the database, the
+// file, a cancel); bad rows are in the summary.
+func Run(ctx context.Context, store *model.Store, src Source, opts Options) (*Summary, error) {
+	return run(ctx, store, src, opts, 0, nil)
+}
+
+// PreviewRow is one row as it would be stored.
+type PreviewRow struct {
+	Row    int
+	Action string           // "create", "update", "skip" or "error"
+	Values []export.Value   // in export.Columns(kind) order; nil for an error
+	Fields model.FieldMap   // the stored values
+	Errors []RowError       //
+	Record model.Record     // the record as it would be written
+	Extra  []model.FieldMap // order lines created with the row
+}
+
+// Preview runs the import of the first n rows without saving anything and
+// returns them as they would be stored, with their errors.
+func Preview(ctx context.Context, store *model.Store, src Source, opts Options, n int) ([]PreviewRow, *Summary, error) {
+	var rows []PreviewRow
+	opts.DryRun = true
+	sum, err := run(ctx, store, src, opts, n, func(pr PreviewRow) { rows = append(rows, pr) })
+	return rows, sum, err
+}
+
+func run(ctx context.Context, store *model.Store, src Source, opts Options, limit int, preview func(PreviewRow)) (*Summary, error) {
+	start := time.Now()
+	if opts.OnDuplicate == "" {
+		opts.OnDuplicate = Update
+	}
+	if opts.Currency == "" {
+		opts.Currency = "EUR"
+	}
+	if opts.MaxErrors == 0 {
+		opts.MaxErrors = 1000
+	}
+	if opts.Source == "" {
+		opts.Source = "import"
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Mapping == nil {
+		if fixed, ok := src.(interface{ Mapping() Mapping }); ok {
+			opts.Mapping = fixed.Mapping()
+		} else {
+			opts.Mapping = Suggest(opts.Kind, src.Columns())
+		}
+	}
+	sum := &Summary{Kind: opts.Kind, File: opts.File, DryRun: opts.DryRun}
+	cols := src.Columns()
+	fields := make([]*Field, len(cols))
+	for i := range cols {
+		if i < len(opts.Mapping) && opts.Mapping[i] != "" {
+			f, ok := fieldByName(opts.Kind, opts.Mapping[i])
+			if !ok {
+				return sum, fmt.Errorf("importer: column %q: %q is not a field of %s", cols[i], opts.Mapping[i], opts.Kind)
+			}
+			fields[i] = &f
+		}
+	}
+	mapped := false
+	for _, f := range fields {
+		mapped = mapped || f != nil
+	}
+	if !mapped {
+		return sum, errors.New("importer: no column is mapped to a field: choose at least one")
+	}
+	err := store.Write(ctx, func(tx *model.Tx) error {
+		e, err := newEngine(ctx, tx, opts, cols, fields, sum, preview)
+		if err != nil {
+			return err
+		}
+		if err := e.loop(src, limit); err != nil {
+			return err
+		}
+		if opts.DryRun || (!opts.SkipBadRows && sum.Failed > 0) {
+			return errRollback
+		}
+		return nil
+	})
+	sum.Duration = time.Since(start)
+	switch {
+	case err == nil:
+		sum.Committed = true
+	case errors.Is(err, errRollback):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		sum.Cancelled = true
+		return sum, fmt.Errorf("importer: cancelled; nothing was saved: %w", err)
+	default:
+		return sum, err
+	}
+	return sum, nil
+}
+
+// loop reads the rows and imports each, honouring cancel and reporting progress.
+func (e *engine) loop(src Source, limit int) error {
+	for {
+		if err := e.ctx.Err(); err != nil {
+			return err
+		}
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		e.sum.Rows++
+		if err != nil {
+			if row.Num == 0 {
+				return fmt.Errorf("importer: read %s: %w", e.opts.File, err)
+			}
+			e.fail(row, RowError{Row: row.Num, Line: row.Line, Msg: err.Error()})
+			continue
+		}
+		if err := e.row(row); err != nil {
+			return err
+		}
+		if e.opts.Progress != nil && e.sum.Rows%500 == 0 {
+			e.opts.Progress(Progress{Rows: e.sum.Rows, Fraction: src.Progress()})
+		}
+		if limit > 0 && e.sum.Rows >= limit {
+			break
+		}
+	}
+	if err := e.finish(); err != nil {
+		return err
+	}
+	if e.opts.Progress != nil {
+		e.opts.Progress(Progress{Rows: e.sum.Rows, Fraction: 1})
+	}
+	return nil
+}
+
+// row imports one row inside a savepoint when bad rows are skipped, so that
+// a failure half-way (an account created, then the contact refused) leaves
+// nothing behind.
+func (e *engine) row(row Row) error {
+	if !e.opts.SkipBadRows {
+		return e.commitRow(row)
+	}
+	err := e.tx.Try(func() error { return e.commitRow(row) })
+	if errors.Is(err, errRowRefused) {
+		return nil // reported by commitRow; its changes were undone by Try
+	}
+	return err
+}
+
+// errRowRefused tells row (inside Tx.Try) that the row was refused and its
+// changes must be undone, without failing the import.
+var errRowRefused = errors.New("importer: row refused")
+
+func (e *engine) commitRow(row Row) error {
+	errs, fatal := e.importRow(row)
+	if fatal != nil {
+		return fatal
+	}
+	if len(errs) > 0 {
+		e.pending = e.pending[:0]
+		e.refs.discard()
+		e.failMany(row, errs)
+		if e.opts.SkipBadRows {
+			return errRowRefused
+		}
+		return nil
+	}
+	for _, w := range row.Warnings {
+		if len(e.sum.Warnings) < e.opts.MaxErrors {
+			e.sum.Warnings = append(e.sum.Warnings, RowError{Row: row.Num, Line: row.Line, Msg: w})
+		}
+	}
+	for _, f := range e.pending {
+		f()
+	}
+	e.pending = e.pending[:0]
+	return nil
+}
+
+func (e *engine) fail(row Row, re RowError) { e.failMany(row, []RowError{re}) }
+
+func (e *engine) failMany(row Row, errs []RowError) {
+	e.sum.Failed++
+	for _, re := range errs {
+		if len(e.sum.Errors) < e.opts.MaxErrors {
+			e.sum.Errors = append(e.sum.Errors, re)
+		} else {
+			e.sum.MoreErrors++
+		}
+	}
+	if e.preview != nil {
+		e.preview(PreviewRow{Row: row.Num, Action: "error", Errors: errs})
+	}
+}

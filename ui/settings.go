@@ -1,0 +1,287 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"relais/model"
+	"relais/ui/widgets"
+)
+
+// Settings keys that only the UI reads (the shared ones are in model).
+const (
+	settingTheme      = "ui.theme"       // "" (system) | "light" | "dark"
+	settingLastBackup = "ui.last_backup" // path of the last backup made from the window
+	prefDBPath        = "db.path"        // Fyne preference: the database to open at start
+)
+
+// settingsScreen holds this laptop's preferences: language, formats, who the
+// user is, the company profile printed on PDFs, the database location and
+// backups. Choices apply at once; the company profile has a Save button.
+type settingsScreen struct {
+	a   *App
+	box fyne.CanvasObject
+
+	language, dateFormat, currency, me, appearance *choice
+	followDays                                     *widgets.Entry
+	followMsg                                      *widget.Label
+
+	company, address, legal *widgets.Entry
+	logoPath                string
+	logo                    *canvas.Image
+	logoLabel               *widget.Label
+	dbInfo                  *widget.Label
+}
+
+func newSettingsScreen(a *App) screen {
+	s := &settingsScreen{a: a}
+	s.language = newChoice(languageOptions(), a.lang, func(v string) { s.setAndRebuild(model.SettingLanguage, v) })
+	s.dateFormat = newChoice([]option{
+		{dateStyleLanguage, lang.L("settings.date_language")},
+		{dateStyleISO, "2026-12-31"}, {dateStyleDMY, "31/12/2026"}, {dateStyleMDY, "12/31/2026"},
+	}, a.fmt.dateStyle, func(v string) { s.setAndRebuild(model.SettingDateFormat, v) })
+	s.currency = newChoice(currencyOptions(a.fmt.currency), a.fmt.currency, func(v string) { s.setAndRebuild(model.SettingCurrency, v) })
+	s.appearance = newChoice([]option{{"", lang.L("settings.theme_system")}, {"light", lang.L("settings.theme_light")}, {"dark", lang.L("settings.theme_dark")}},
+		a.setting(settingTheme, ""), func(v string) {
+			s.set(settingTheme, v)
+			a.applyTheme()
+		})
+	s.me = newChoice([]option{{"", lang.L("form.nobody")}}, a.setting(model.SettingMe, ""), func(v string) { s.set(model.SettingMe, v) })
+	s.followDays = widgets.NewEntry()
+	s.followDays.SetText(a.setting(model.SettingFollowUpDays, "14"))
+	s.followMsg = widget.NewLabel("")
+	s.followMsg.Importance = widget.DangerImportance
+	s.followDays.OnChanged = s.onFollowDays
+
+	s.company = widgets.NewEntry()
+	s.company.SetText(a.setting(model.SettingCompanyName, ""))
+	s.address = widgets.NewMultiLineEntry()
+	s.address.SetMinRowsVisible(3)
+	s.address.SetText(a.setting(model.SettingCompanyAddress, ""))
+	s.legal = widgets.NewMultiLineEntry()
+	s.legal.SetMinRowsVisible(2)
+	s.legal.SetText(a.setting(model.SettingCompanyLegal, ""))
+	s.logoPath = a.setting(model.SettingCompanyLogo, "")
+	s.logo = canvas.NewImageFromFile(s.logoPath)
+	s.logo.FillMode = canvas.ImageFillContain
+	s.logo.SetMinSize(fyne.NewSize(140, 60))
+	s.logoLabel = muted(s.logoPath)
+	saveCompany := widget.NewButtonWithIcon(lang.L("action.save")+" (Ctrl+S)", theme.DocumentSaveIcon(), s.save)
+	saveCompany.Importance = widget.HighImportance
+
+	s.dbInfo = mutedPara("")
+	prefs := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.language"), s.language),
+		widget.NewFormItem(lang.L("settings.date_format"), s.dateFormat),
+		widget.NewFormItem(lang.L("settings.currency"), s.currency),
+		widget.NewFormItem(lang.L("settings.theme"), s.appearance),
+		widget.NewFormItem(lang.L("settings.me"), s.me),
+		widget.NewFormItem(lang.L("settings.followup_days"), container.NewBorder(nil, nil, nil, s.followMsg, s.followDays)),
+	)
+	company := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.company_name"), s.company),
+		widget.NewFormItem(lang.L("settings.company_address"), s.address),
+		widget.NewFormItem(lang.L("settings.company_legal"), s.legal),
+		widget.NewFormItem(lang.L("settings.company_logo"), container.NewHBox(s.logo,
+			widget.NewButtonWithIcon(lang.L("settings.choose_logo"), theme.FileImageIcon(), s.chooseLogo), s.logoLabel)),
+	)
+	db := container.NewVBox(s.dbInfo, container.NewHBox(
+		widget.NewButtonWithIcon(lang.L("menu.backup"), theme.DocumentSaveIcon(), a.onBackup),
+		widget.NewButtonWithIcon(lang.L("menu.restore"), theme.UploadIcon(), a.onRestore),
+		widget.NewButtonWithIcon(lang.L("settings.open_other"), theme.FolderOpenIcon(), s.openOther),
+	))
+	left := container.NewVBox(heading(lang.L("settings.preferences")), prefs, widget.NewSeparator(),
+		heading(lang.L("settings.database")), db)
+	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), company,
+		container.NewHBox(saveCompany))
+	s.box = container.NewVScroll(container.NewGridWithColumns(2, left, right))
+	return s
+}
+
+func (s *settingsScreen) id() string                 { return "settings" }
+func (s *settingsScreen) title() string              { return lang.L("nav.settings") }
+func (s *settingsScreen) icon() fyne.Resource        { return theme.SettingsIcon() }
+func (s *settingsScreen) content() fyne.CanvasObject { return s.box }
+
+func (s *settingsScreen) refresh() {
+	a := s.a
+	a.load(func(ctx context.Context) func() {
+		members, err := memberOptions(ctx, a.store)
+		size := a.store.FileSize()
+		return func() {
+			if err != nil {
+				a.showError(err)
+				return
+			}
+			s.me.setOptions(members)
+			info := lang.L("settings.db_info", map[string]any{"Path": a.store.Path(), "Size": a.fmt.Int(size / 1024 / 1024)})
+			if last := a.setting(settingLastBackup, ""); last != "" {
+				info += "\n" + lang.L("settings.last_backup", map[string]any{"Path": last})
+			}
+			s.dbInfo.SetText(info)
+		}
+	})
+}
+
+func (s *settingsScreen) set(key, value string) bool {
+	if err := s.a.store.SetSetting(s.a.ctx, key, value); err != nil {
+		s.a.showError(err)
+		return false
+	}
+	return true
+}
+
+// setAndRebuild saves a setting that changes how every screen reads, then
+// rebuilds them.
+func (s *settingsScreen) setAndRebuild(key, value string) {
+	if !s.set(key, value) {
+		return
+	}
+	s.a.applySettings()
+	s.a.build("settings")
+}
+
+func (s *settingsScreen) onFollowDays(text string) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || n < 1 || n > 365 {
+		s.followMsg.SetText(lang.L("settings.followup_invalid"))
+		return
+	}
+	s.followMsg.SetText("")
+	s.set(model.SettingFollowUpDays, strconv.Itoa(n))
+}
+
+// save implements saver: it stores the company profile.
+func (s *settingsScreen) save() {
+	for _, kv := range [][2]string{
+		{model.SettingCompanyName, strings.TrimSpace(s.company.Text)},
+		{model.SettingCompanyAddress, strings.TrimSpace(s.address.Text)},
+		{model.SettingCompanyLegal, strings.TrimSpace(s.legal.Text)},
+		{model.SettingCompanyLogo, s.logoPath},
+	} {
+		if !s.set(kv[0], kv[1]) {
+			return
+		}
+	}
+	s.a.notify(lang.L("settings.saved"))
+}
+
+// chooseLogo copies a PNG or JPEG next to the database, so the PDFs keep
+// their logo when the original file moves.
+func (s *settingsScreen) chooseLogo() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.a.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		defer r.Close()
+		ext := strings.ToLower(r.URI().Extension())
+		dst := filepath.Join(filepath.Dir(s.a.store.Path()), "logo"+ext)
+		if err := copyTo(dst, r); err != nil {
+			s.a.showError(err)
+			return
+		}
+		s.logoPath = dst
+		s.logo.File = dst
+		s.logo.Refresh()
+		s.logoLabel.SetText(dst)
+	}, s.a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	d.Show()
+}
+
+func copyTo(dst string, r io.Reader) error {
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// openOther switches to another database file (a new one is created if
+// the name does not exist), and remembers it for the next start.
+func (s *settingsScreen) openOther() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.a.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		s.a.switchStore(path)
+	}, s.a.win)
+	d.SetFileName("relais.db")
+	d.SetConfirmText(lang.L("settings.open"))
+	d.Show()
+}
+
+// switchStore opens the database at path in place of the current one.
+// A file the dialog has just created empty is a new database.
+func (a *App) switchStore(path string) {
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		os.Remove(path)
+	}
+	st, err := model.Open(a.ctx, path, model.Options{Now: a.store.Now})
+	if err != nil {
+		a.showError(err)
+		return
+	}
+	old := a.store
+	a.store = st
+	a.fyne.Preferences().SetString(prefDBPath, path)
+	a.applySettings()
+	a.applyTheme()
+	empty, _ := model.IsEmpty(a.ctx, st.DB())
+	if empty && a.setting(settingWelcomed, "") == "" {
+		a.showWelcome()
+	} else {
+		a.build("settings")
+	}
+	old.Close()
+}
+
+// applyTheme forces the light or dark variant when the user chose one.
+func (a *App) applyTheme() {
+	switch a.setting(settingTheme, "") {
+	case "light":
+		a.fyne.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+	case "dark":
+		a.fyne.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+	default:
+		a.fyne.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+// variantTheme is a theme with its light/dark variant fixed.
+type variantTheme struct {
+	fyne.Theme
+	v fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.v)
+}
