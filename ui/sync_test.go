@@ -79,7 +79,7 @@ func TestSyncScreen(t *testing.T) {
 	// Restore Bruno's value with one click: it becomes a local edit.
 	row := sc.confList.CreateItem()
 	sc.confList.UpdateItem(0, row)
-	test.Tap(findButton(t, row, "Restore mine"))
+	test.Tap(findButton(t, row, "Restore lost value"))
 	a.settle()
 	var got model.Account
 	s.Get(ctx, acc.ID, &got)
