@@ -178,11 +178,6 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 	return nil
 }
 
-func (c *client) health(ctx context.Context) (*hub.Health, error) {
-	var h hub.Health
-	return &h, c.do(ctx, "GET", "/v1/health", nil, nil, &h)
-}
-
 func (c *client) push(ctx context.Context, req *hub.PushRequest) (*hub.PushResponse, error) {
 	var r hub.PushResponse
 	return &r, c.do(ctx, "POST", "/v1/push", nil, req, &r)

@@ -72,11 +72,11 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	switch p.pick() {
 	case "500":
-		http.Error(w, `{"error":{"code":"internal","message":"proxy says 500"}}`, 500)
+		http.Error(w, `{"error":{"code":"internal","message":"proxy says 500"}}`, http.StatusInternalServerError)
 		return
 	case "429":
 		w.Header().Set("Retry-After", "1")
-		http.Error(w, `{"error":{"code":"slow_down","message":"too many requests"}}`, 429)
+		http.Error(w, `{"error":{"code":"slow_down","message":"too many requests"}}`, http.StatusTooManyRequests)
 		return
 	case "cut_request":
 		// The hub gets half a body and the client no answer.
@@ -101,7 +101,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, b, err := p.forward(r, body, false)
 	if err != nil {
-		http.Error(w, err.Error(), 502)
+		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
