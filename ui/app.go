@@ -124,7 +124,7 @@ func registry() []func(a *App) screen {
 		newIssuesScreen,
 		placeholder("reports", "nav.reports", theme.ListIcon),
 		newTeamScreen,
-		placeholder("sync", "nav.sync", theme.ViewRefreshIcon),
+		newSyncScreen,
 		newTrashScreen,
 		newSettingsScreen,
 	}
@@ -199,6 +199,7 @@ type App struct {
 	search  *searchPanel
 	status  *statusBar
 	welcome bool
+	syncer  *syncRunner // the hub client of store (sync.go)
 }
 
 // Run opens the store at dbPath, shows the main window and blocks until it
