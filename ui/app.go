@@ -78,6 +78,7 @@ import (
 
 	"relais/assets"
 	"relais/model"
+	"relais/sync/outbox"
 	_ "relais/ui/envlocale" // before Fyne's lang reads the locale
 )
 
@@ -140,6 +141,10 @@ type Options struct {
 	SyncStatus func(ctx context.Context) (SyncState, error)
 	// Location is the user's time zone; time.Local if nil.
 	Location *time.Location
+	// Secrets keeps the hub token; the OS keyring (or a file beside the
+	// database where none runs) if nil. Tests pass a file so that they never
+	// touch a real keyring.
+	Secrets outbox.Secrets
 
 	// queue, in tests, collects the UI-goroutine halves of background work
 	// so that settle runs them on the test's goroutine, as the real driver

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"relais/model"
+	"relais/sync/outbox"
 	"relais/model/modeltest"
 )
 
@@ -26,7 +27,7 @@ func openApp(t *testing.T, code string, fixtures func(s *model.Store)) (*App, *m
 	if fixtures != nil {
 		fixtures(s)
 	}
-	a := newApp(fa, s, Options{Location: time.UTC, queue: &uiQueue{}})
+	a := newApp(fa, s, Options{Location: time.UTC, queue: &uiQueue{}, Secrets: outbox.FileSecrets{Path: s.Path() + ".secrets"}})
 	t.Cleanup(func() { a.cancel(); a.settle() })
 	a.settle()
 	a.win.Resize(fyne.NewSize(1366, 768))

@@ -64,7 +64,7 @@ func (a *App) ensureSync() *outbox.Syncer {
 		a.syncer.stop()
 		a.syncer = nil
 	}
-	sy, err := outbox.New(a.ctx, a.store, outbox.Options{Logf: func(f string, args ...any) { fyne.LogError(fmt.Sprintf(f, args...), nil) }})
+	sy, err := outbox.New(a.ctx, a.store, outbox.Options{Secrets: a.opts.Secrets, Logf: func(f string, args ...any) { fyne.LogError(fmt.Sprintf(f, args...), nil) }})
 	if err != nil {
 		fyne.LogError("ui: start sync", err)
 		return nil
