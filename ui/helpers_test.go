@@ -8,8 +8,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"relais/model"
-	"relais/sync/outbox"
 	"relais/model/modeltest"
+	"relais/sync/outbox"
 )
 
 // openApp builds the whole main window on a fresh store in language code,
