@@ -248,6 +248,17 @@ func TestUniqueConflict(t *testing.T) {
 	if !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("duplicate SKU: got %v, want ErrConflict", err)
 	}
+	if ve, ok := model.AsValidation(err); !ok || ve.For("sku") == nil || ve.For("sku").Code != model.CodeDuplicate {
+		t.Fatalf("duplicate SKU: %v, want a duplicate error on sku", err)
+	}
+	// Once the first product is in the trash, its SKU is free again.
+	if err := s.Delete(context.Background(), model.KindProduct, smp.Product.ID); err != nil {
+		t.Fatal(err)
+	}
+	dup.ID = ""
+	if err := s.Create(context.Background(), &dup); err != nil {
+		t.Fatalf("reusing the SKU of a deleted product: %v", err)
+	}
 }
 
 // A failed write leaves neither the row nor its outbox entry: the account

@@ -95,6 +95,7 @@ import (
 
 	"relais/assets"
 	"relais/model"
+	"relais/sync/outbox"
 	_ "relais/ui/envlocale" // before Fyne's lang reads the locale
 )
 
@@ -141,7 +142,7 @@ func registry() []func(a *App) screen {
 		newIssuesScreen,
 		placeholder("reports", "nav.reports", theme.ListIcon),
 		newTeamScreen,
-		placeholder("sync", "nav.sync", theme.ViewRefreshIcon),
+		newSyncScreen,
 		newTrashScreen,
 		newSettingsScreen,
 	}
@@ -157,6 +158,10 @@ type Options struct {
 	SyncStatus func(ctx context.Context) (SyncState, error)
 	// Location is the user's time zone; time.Local if nil.
 	Location *time.Location
+	// Secrets keeps the hub token; the OS keyring (or a file beside the
+	// database where none runs) if nil. Tests pass a file so that they never
+	// touch a real keyring.
+	Secrets outbox.Secrets
 
 	// queue, in tests, collects the UI-goroutine halves of background work
 	// so that settle runs them on the test's goroutine, as the real driver
@@ -216,6 +221,7 @@ type App struct {
 	search  *searchPanel
 	status  *statusBar
 	welcome bool
+	syncer  *syncRunner // the hub client of store (sync.go)
 }
 
 // Run opens the store at dbPath, shows the main window and blocks until it
