@@ -346,25 +346,12 @@ func (s *accountsScreen) save() {
 		s.log.save()
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	acc := r.(*model.Account)
-	var err error
-	if acc.ID == "" {
-		err = s.a.store.Create(s.a.ctx, acc)
-	} else {
-		err = s.a.store.Update(s.a.ctx, acc)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	acc := saved.(*model.Account)
 	s.form = nil
-	s.a.changed()
 	s.a.notify(lang.L("accounts.saved", map[string]any{"Name": acc.Name}))
 	s.reload()
 	s.open(acc.ID)

@@ -378,25 +378,12 @@ func (s *contactsScreen) save() {
 		s.log.save()
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	c := r.(*model.Contact)
-	var err error
-	if c.ID == "" {
-		err = s.a.store.Create(s.a.ctx, c)
-	} else {
-		err = s.a.store.Update(s.a.ctx, c)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	c := saved.(*model.Contact)
 	s.form = nil
-	s.a.changed()
 	s.a.notify(lang.L("contacts.saved", map[string]any{"Name": c.FullName()}))
 	s.reload()
 	s.open(c.ID)

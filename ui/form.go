@@ -332,6 +332,31 @@ func (f *form) validate() (model.Record, bool) {
 	return r, len(errs) == 0
 }
 
+// save validates the form and creates or updates its record (a record with
+// no id yet is new). Problems go beside their inputs, or to a sentence when
+// they concern no input; what was typed stays either way. It returns the
+// saved record, or nil when nothing was saved.
+func (f *form) save(a *App) model.Record {
+	r, ok := f.validate()
+	if !ok {
+		return nil
+	}
+	var err error
+	if r.Base().ID == "" {
+		err = a.store.Create(a.ctx, r)
+	} else {
+		err = a.store.Update(a.ctx, r)
+	}
+	if err != nil {
+		if !f.showErrors(err) {
+			a.showError(err)
+		}
+		return nil
+	}
+	a.changed()
+	return r
+}
+
 // showErrors displays the validation errors carried by err (from a save)
 // beside their inputs and reports whether there were any.
 func (f *form) showErrors(err error) bool {

@@ -313,26 +313,13 @@ func (s *issuesScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	is := r.(*model.ClientIssue)
-	var err error
-	if is.ID == "" {
-		err = s.a.store.Create(s.a.ctx, is)
-	} else {
-		err = s.a.store.Update(s.a.ctx, is)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	is := saved.(*model.ClientIssue)
 	s.form = nil
 	s.cur = is
-	s.a.changed()
 	s.a.notify(lang.L("issues.saved", map[string]any{"Title": is.Title}))
 	s.refresh()
 }

@@ -548,25 +548,12 @@ func (s *pipelineScreen) save() {
 }
 
 func (s *pipelineScreen) saveDeal() {
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	d := r.(*model.Deal)
-	var err error
-	if d.ID == "" {
-		err = s.a.store.Create(s.a.ctx, d)
-	} else {
-		err = s.a.store.Update(s.a.ctx, d)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	d := saved.(*model.Deal)
 	s.form = nil
-	s.a.changed()
 	s.a.notify(lang.L("pipeline.saved", map[string]any{"Title": d.Title}))
 	s.refresh()
 	s.open(d.ID)

@@ -304,18 +304,10 @@ func (p *activityPanel) save() {
 	if !p.editing() {
 		return
 	}
-	r, ok := p.form.validate()
-	if !ok {
-		return
-	}
-	if err := p.a.store.Create(p.a.ctx, r); err != nil {
-		if !p.form.showErrors(err) {
-			p.a.showError(err)
-		}
+	if p.form.save(p.a) == nil {
 		return
 	}
 	p.cancel()
-	p.a.changed()
 	p.a.notify(lang.L("activity.saved"))
 	if p.saved != nil {
 		p.saved()

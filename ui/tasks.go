@@ -339,26 +339,13 @@ func (s *tasksScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	t := r.(*model.Task)
-	var err error
-	if t.ID == "" {
-		err = s.a.store.Create(s.a.ctx, t)
-	} else {
-		err = s.a.store.Update(s.a.ctx, t)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	t := saved.(*model.Task)
 	s.form = nil
 	s.cur = t
-	s.a.changed()
 	s.a.notify(lang.L("tasks.saved", map[string]any{"Title": t.Title}))
 	s.refresh()
 }

@@ -280,26 +280,13 @@ func (s *teamScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	m := r.(*model.TeamMember)
-	var err error
-	if m.ID == "" {
-		err = s.a.store.Create(s.a.ctx, m)
-	} else {
-		err = s.a.store.Update(s.a.ctx, m)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	m := saved.(*model.TeamMember)
 	s.form = nil
 	s.cur = m
-	s.a.changed()
 	s.a.notify(lang.L("team.saved", map[string]any{"Name": m.Name}))
 	s.refresh()
 }
