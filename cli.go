@@ -41,6 +41,7 @@ func commands() []command {
 		guiCommand(),
 		demoCommand(),
 		searchCommand(),
+		proposalCommand(),
 		outboxCommand(),
 		backupCommand(),
 		restoreCommand(),
@@ -50,6 +51,8 @@ func commands() []command {
 		icalCommand(),
 		caldavCommand(),
 		versionCommand(),
+		hubCommand(),
+		syncCommand(),
 	}
 }
 

@@ -12,12 +12,19 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
-// relais runs the CLI in-process on db and returns exit code, stdout, stderr.
+// runCLI runs the CLI in-process and returns stdout, stderr and the exit code.
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// relais runs the CLI on db and returns exit code, stdout, stderr.
 func relais(t *testing.T, db string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), append([]string{"--db", db}, args...), &out, &errb)
-	return code, out.String(), errb.String()
+	out, errOut, code := runCLI(t, append([]string{"--db", db}, args...)...)
+	return code, out, errOut
 }
 
 func TestCLI(t *testing.T) {

@@ -142,7 +142,7 @@ func newLabeler(ctx context.Context, db model.Querier) *labeler {
 }
 
 // prefetch loads, in a few queries, the labels a page of records refers to.
-func (l *labeler) prefetch(cols []Column, page []model.Record) error {
+func (l *labeler) prefetch(cols []ListColumn, page []model.Record) error {
 	want := map[model.Kind][]string{}
 	for _, c := range cols {
 		if c.Type != TypeRef {

@@ -32,9 +32,9 @@ const (
 	TypeRef              // the id of another record, shown as that record's label
 )
 
-// Column is one column of a kind's list export. Field is the record's db
+// ListColumn is one column of a kind's list export. Field is the record's db
 // field name, or "id", "created_at", "updated_at".
-type Column struct {
+type ListColumn struct {
 	Field         string
 	Type          ColType
 	Ref           model.Kind // for TypeRef: the kind referred to
@@ -73,18 +73,18 @@ var hiddenInLists = map[string]bool{"photo": true}
 
 var (
 	columnsMu    sync.Mutex
-	columnsCache = map[model.Kind][]Column{}
+	columnsCache = map[model.Kind][]ListColumn{}
 )
 
 // Columns lists the columns of kind k's list export: the id, the record's
 // fields in declaration order, then the creation and update times.
-func Columns(k model.Kind) []Column {
+func Columns(k model.Kind) []ListColumn {
 	columnsMu.Lock()
 	defer columnsMu.Unlock()
 	if cs, ok := columnsCache[k]; ok {
 		return cs
 	}
-	cs := []Column{{Field: "id", Type: TypeText}}
+	cs := []ListColumn{{Field: "id", Type: TypeText}}
 	r, err := model.New(k)
 	if err != nil {
 		return nil
@@ -107,7 +107,7 @@ func Columns(k model.Kind) []Column {
 		if hiddenInLists[name] {
 			continue
 		}
-		c := Column{Field: name}
+		c := ListColumn{Field: name}
 		switch {
 		case strings.HasPrefix(opt, "ref="):
 			c.Type, c.Ref = TypeRef, model.Kind(strings.TrimPrefix(opt, "ref="))
@@ -135,7 +135,7 @@ func Columns(k model.Kind) []Column {
 		}
 		cs = append(cs, c)
 	}
-	cs = append(cs, Column{Field: "created_at", Type: TypeTime}, Column{Field: "updated_at", Type: TypeTime})
+	cs = append(cs, ListColumn{Field: "created_at", Type: TypeTime}, ListColumn{Field: "updated_at", Type: TypeTime})
 	columnsCache[k] = cs
 	return cs
 }
@@ -240,7 +240,7 @@ func List(ctx context.Context, db model.Querier, k model.Kind, q model.Query, tw
 }
 
 // rowValues turns a record into the cells of its list-export row.
-func rowValues(cols []Column, r model.Record, labels *labeler) ([]Value, error) {
+func rowValues(cols []ListColumn, r model.Record, labels *labeler) ([]Value, error) {
 	fm, err := model.Encode(r)
 	if err != nil {
 		return nil, err
