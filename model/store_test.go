@@ -549,3 +549,51 @@ func TestCodecRejectsBadFieldMaps(t *testing.T) {
 		}
 	}
 }
+
+// Try undoes one failed part of a transaction, outbox and search entries
+// included, and keeps the rest.
+func TestTry(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	var kept, undone model.Account
+	err := s.Write(ctx, func(tx *model.Tx) error {
+		kept = model.Account{Name: "Auberge du Lac"}
+		if err := tx.Try(func() error { return tx.Create(&kept) }); err != nil {
+			return err
+		}
+		undone = model.Account{Name: "Café des Arts"}
+		err := tx.Try(func() error {
+			if err := tx.Create(&undone); err != nil {
+				return err
+			}
+			return tx.Create(&model.Contact{AccountID: undone.ID}) // invalid: no name
+		})
+		if _, ok := model.AsValidation(err); !ok {
+			t.Errorf("Try returned %v, want the contact's validation error", err)
+		}
+		// The undone account must not be usable as a reference any more.
+		if err := tx.Create(&model.Contact{AccountID: undone.ID, LastName: "X"}); err == nil {
+			t.Error("a contact could refer to an account undone by Try")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Get(ctx, kept.ID, &model.Account{}); err != nil {
+		t.Errorf("kept account: %v", err)
+	}
+	if err := s.Get(ctx, undone.ID, &model.Account{}); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("undone account: %v", err)
+	}
+	chs, _ := s.Outbox(ctx, 0, 10)
+	if len(chs) != 1 || chs[0].EntityID != kept.ID {
+		t.Errorf("outbox = %+v; want only the kept account", chs)
+	}
+	if hits, _ := s.Search(ctx, "cafe arts", 5); len(hits) != 0 {
+		t.Errorf("search finds the undone account: %+v", hits)
+	}
+	if hits, _ := s.Search(ctx, "auberge", 5); len(hits) != 1 {
+		t.Errorf("search misses the kept account: %+v", hits)
+	}
+}

@@ -380,3 +380,35 @@ func (s *Store) Get(ctx context.Context, id string, r Record) error {
 	}
 	return scanOne(ki, s.r.QueryRowContext(ctx, selectSQL(ki), id), id, r)
 }
+
+// Try runs fn inside a savepoint of the transaction: if fn fails, every change
+// it made (rows, outbox entries, search entries) is undone and the rest of the
+// transaction goes on. Imports use it to skip a bad row without losing the others.
+func (t *Tx) Try(fn func() error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT relais_try"); err != nil {
+		return fmt.Errorf("model: savepoint: %w", translate(err))
+	}
+	ftsFrom := t.ftsFrom
+	if err := fn(); err != nil {
+		if ferr := t.flush(); ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		if _, rerr := t.tx.ExecContext(t.ctx, "ROLLBACK TO relais_try; RELEASE relais_try"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("model: roll back to savepoint: %w", rerr))
+		}
+		// Records created inside fn are gone: forget that they existed.
+		clear(t.known)
+		t.ftsFrom = ftsFrom
+		return err
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "RELEASE relais_try"); err != nil {
+		return fmt.Errorf("model: release savepoint: %w", translate(err))
+	}
+	return nil
+}
