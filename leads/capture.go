@@ -188,7 +188,7 @@ func CheckCard(ctx context.Context, s *model.Store, c Card) (*Check, error) {
 	}
 	out := &Check{}
 	cand, _ := pr.Record.(*model.Contact)
-	if cand != nil && cand.AccountID != "" {
+	if cand != nil && cand.AccountID != "" && strings.TrimSpace(c.Company) != "" {
 		// The dry run creates the accounts a card names that do not exist
 		// yet; only an account that is still there after it is a real one.
 		var a model.Account
@@ -208,7 +208,10 @@ func CheckCard(ctx context.Context, s *model.Store, c Card) (*Check, error) {
 	out.Duplicate = dup
 	out.Reason = matchReason(c, dup)
 	if dup.AccountID != "" {
-		out.Company, _ = model.Label(ctx, s.DB(), dup.AccountID)
+		var a model.Account
+		if err := s.Get(ctx, dup.AccountID, &a); err == nil {
+			out.Company = a.Name
+		}
 	}
 	return out, nil
 }
@@ -432,7 +435,15 @@ func applyCard(tx *model.Tx, c *model.Contact, l Lead, res *Result) error {
 		c.LastName = firstNonEmpty(firstOf(card.Emails), card.Company, firstOf(card.Phones))
 	}
 	c.Emails = union(c.Emails, card.Emails)
-	c.Phones = union(c.Phones, card.Phones)
+	for _, p := range card.Phones {
+		known := false
+		for _, q := range c.Phones {
+			known = known || strings.TrimSpace(p) == strings.TrimSpace(q) || lastDigits(p) != "" && lastDigits(p) == lastDigits(q)
+		}
+		if !known && strings.TrimSpace(p) != "" {
+			c.Phones = append(c.Phones, strings.TrimSpace(p))
+		}
+	}
 	switch {
 	case l.AccountID != "":
 		c.AccountID = l.AccountID
