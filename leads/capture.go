@@ -220,10 +220,13 @@ func rowErrors(res []importer.RowError) error {
 	var ves model.ValidationErrors
 	for _, re := range res {
 		field := re.Field
+		// The importer words its messages for a report ("Emails "x" is not
+		// …"); a validation error names its field apart.
+		msg := strings.TrimPrefix(re.Msg, export.Header(model.KindContact, field, "en")+" ")
 		if field == "account_id" {
 			field = "company"
 		}
-		ves = append(ves, &model.ValidationError{Field: field, Code: model.CodeInvalid, Msg: re.Msg})
+		ves = append(ves, &model.ValidationError{Field: field, Code: model.CodeInvalid, Msg: msg})
 	}
 	if len(ves) == 0 {
 		return errors.New("leads: the card cannot be checked")
