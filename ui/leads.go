@@ -54,9 +54,19 @@ type leadsScreen struct {
 }
 
 // scanEntry is the scan box: several lines (vCards are), but Tab leaves it
-// like any field instead of typing a tab.
+// like any field instead of typing a tab, and leaving it reads what it holds.
 type scanEntry struct {
 	widgets.Entry
+	onLeave func()
+}
+
+// FocusLost reads the scan when the user moves on (a scanner set up to
+// send no Enter after the code).
+func (e *scanEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.onLeave != nil {
+		e.onLeave()
+	}
 }
 
 func newScanEntry() *scanEntry {
@@ -79,6 +89,11 @@ func newLeadsScreen(a *App) screen {
 	s.scan.SetPlaceHolder(lang.L("leads.scan_here"))
 	s.scan.SetMinRowsVisible(2)
 	s.scan.OnChanged = s.onScan
+	s.scan.onLeave = func() {
+		if strings.TrimSpace(s.scan.Text) != "" {
+			s.readScan(true)
+		}
+	}
 	s.scan.OnEscape = s.cancel
 
 	entry := func(placeholder string) *widgets.Entry {
@@ -135,9 +150,9 @@ func newLeadsScreen(a *App) screen {
 		container.NewGridWithColumns(2, row("leads.email", s.email), row("leads.phone", s.phone)),
 		s.banner,
 		container.NewGridWithColumns(2, row("field.grade", s.grade), row("leads.products", container.NewVBox(s.products, s.productHint))),
-		row("field.notes", s.notes),
 		container.NewBorder(nil, nil, s.consent, nil, s.consentText),
 		s.deal,
+		row("field.notes", s.notes),
 		container.NewHBox(saveBtn, clearBtn),
 		s.msg,
 	)
@@ -272,22 +287,38 @@ func (s *leadsScreen) updateCounter() {
 	})
 }
 
-// onScan parses the scan box once a whole card has been typed, or when the
-// scanner's Enter ends a one-line code (an e-mail, a MECARD).
+// onScan reads the scan box at the Enter a wedge scanner sends after the
+// code: at once for a one-line code (a MECARD, an e-mail), after END:VCARD
+// for a vCard, whose lines are Enters too. Reading at that Enter, and not at
+// the last character, keeps it from landing in the grade and saving.
 func (s *leadsScreen) onScan(text string) {
-	t := strings.TrimSpace(text)
-	ended := strings.HasSuffix(text, "\n") && !strings.HasPrefix(strings.ToUpper(t), "BEGIN:VCARD")
-	if t == "" || !leads.Complete(t) && !ended {
+	if !strings.HasSuffix(text, "\n") {
 		return
 	}
-	card, err := leads.ParseScan(t)
+	t := strings.TrimSpace(text)
+	switch {
+	case t == "": // Enter in the empty box saves, as in any field
+		s.scan.SetText("")
+		s.save()
+	case strings.HasPrefix(strings.ToUpper(t), "BEGIN:VCARD") && !leads.Complete(t):
+	default:
+		s.readScan(false)
+	}
+}
+
+// readScan parses the scan box and fills the form; leaving says the user
+// tabbed out (the focus then goes where they went).
+func (s *leadsScreen) readScan(leaving bool) {
+	card, err := leads.ParseScan(strings.TrimSpace(s.scan.Text))
 	if err != nil {
 		s.setMsg(lang.L("leads.scan_unreadable"), true)
 		return
 	}
-	s.fill(card)
 	s.scan.SetText("")
-	s.a.win.Canvas().Focus(s.grade)
+	s.fill(card)
+	if !leaving {
+		s.a.win.Canvas().Focus(s.grade)
+	}
 }
 
 // fill puts a scanned card into the form, replacing what was there.
