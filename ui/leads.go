@@ -120,6 +120,7 @@ func newLeadsScreen(a *App) screen {
 	s.notes = entry(lang.L("field.notes"))
 	s.productHint = muted("")
 	s.productHint.Truncation = fyne.TextTruncateEllipsis
+	s.productHint.Hide()
 	s.consentText = mutedPara("")
 	s.consent = widget.NewCheck(lang.L("leads.consent"), nil)
 	s.deal = widget.NewCheck(lang.L("leads.new_deal"), nil)
@@ -132,6 +133,7 @@ func newLeadsScreen(a *App) screen {
 	s.banner.Hide()
 	s.msg = widget.NewLabel("")
 	s.msg.Wrapping = fyne.TextWrapWord
+	s.msg.Hide()
 
 	row := func(key string, obj fyne.CanvasObject) fyne.CanvasObject {
 		l := widget.NewLabel(lang.L(key))
@@ -151,14 +153,12 @@ func newLeadsScreen(a *App) screen {
 		s.banner,
 		container.NewGridWithColumns(2, row("field.grade", s.grade), row("leads.products", container.NewVBox(s.products, s.productHint))),
 		container.NewBorder(nil, nil, s.consent, nil, s.consentText),
-		s.deal,
-		row("field.notes", s.notes),
-		container.NewHBox(saveBtn, clearBtn),
-		s.msg,
+		container.NewBorder(nil, nil, nil, container.NewVBox(layoutSpacer(), s.deal), row("field.notes", s.notes)),
 	)
-	top := container.NewBorder(nil, nil, widget.NewLabel(lang.L("leads.event")), container.NewHBox(imp, full), s.event)
-	// A column of readable width in the middle, however wide the screen is.
-	s.box = container.NewBorder(container.NewVBox(top, s.counter, widget.NewSeparator()), nil, nil, nil,
+	top := container.NewBorder(nil, nil, widget.NewLabel(lang.L("leads.event")), container.NewHBox(saveBtn, clearBtn, imp, full), s.event.Select)
+	// A column of readable width in the middle, however wide the screen is;
+	// the buttons and the outcome of the last save stay in sight above it.
+	s.box = container.NewBorder(container.NewVBox(top, s.counter, s.msg, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.New(&centerColumn{max: 980}, form)))
 	return s
 }
@@ -404,6 +404,7 @@ func (s *leadsScreen) onProducts(text string) {
 	toks := listValue(text)
 	if len(toks) == 0 {
 		s.productHint.SetText("")
+		s.productHint.Hide()
 		return
 	}
 	a.load(func(ctx context.Context) func() {
@@ -417,6 +418,7 @@ func (s *leadsScreen) onProducts(text string) {
 				hint = joinDot(hint, lang.L("leads.no_product", map[string]any{"Name": strings.Join(missing, ", ")}))
 			}
 			s.productHint.SetText(hint)
+			showIf(s.productHint, hint != "")
 		}
 	})
 }
@@ -559,6 +561,17 @@ func (s *leadsScreen) setMsg(text string, bad bool) {
 		s.msg.Importance = widget.DangerImportance
 	}
 	s.msg.SetText(text)
+	showIf(s.msg, text != "")
+}
+
+// showIf shows o when cond holds and hides it otherwise, so an empty line
+// takes no room.
+func showIf(o fyne.CanvasObject, cond bool) {
+	if cond {
+		o.Show()
+	} else {
+		o.Hide()
+	}
 }
 
 // clear empties the form for the next visitor and puts the focus in the scan box.
@@ -574,6 +587,7 @@ func (s *leadsScreen) clear() {
 	s.checkGen++
 	s.banner.Hide()
 	s.productHint.SetText("")
+	s.productHint.Hide()
 	s.a.win.Canvas().Focus(s.scan)
 }
 
@@ -647,7 +661,7 @@ func (captureRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[0].Move(fyne.NewPos(0, 0))
 	objs[0].Resize(fyne.NewSize(size.Width, lh))
 	objs[1].Move(fyne.NewPos(0, lh-2*theme.Padding()))
-	objs[1].Resize(fyne.NewSize(size.Width, size.Height-lh+2*theme.Padding()))
+	objs[1].Resize(fyne.NewSize(size.Width, objs[1].MinSize().Height)) // never stretched by a taller neighbour
 }
 
 // centerColumn centres its content in a column at most max wide.

@@ -115,8 +115,7 @@ func TestCaptureTwentyLeadsByKeyboard(t *testing.T) {
 			k.typ("four mixte")
 			k.tab() // consent
 			k.typ(" ")
-			k.tab() // deal
-			k.tab()
+			k.tab() // notes
 			k.typ("Wants a demo")
 		}
 		k.enter()
@@ -127,7 +126,7 @@ func TestCaptureTwentyLeadsByKeyboard(t *testing.T) {
 			t.Fatalf("lead %d: the form was not cleared for the next visitor", i)
 		}
 	}
-	if want := "Today at SIRHA Lyon: 20 leads — A 5 · B 5 · C 5 · D 5"; s.counter.Text != want {
+	if want := "Leads today at SIRHA Lyon: 20 — A 5 · B 5 · C 5 · D 5"; s.counter.Text != want {
 		t.Errorf("counter %q, want %q", s.counter.Text, want)
 	}
 
