@@ -139,6 +139,7 @@ func (s *eventsScreen) openRecord(k model.Kind, id string) {
 				return
 			}
 			if evID != "" {
+				s.tab = map[model.Kind]int{model.KindEventItem: 0, model.KindRotaShift: 1, model.KindAgendaSlot: 2}[k]
 				s.open(evID)
 			} else if k == model.KindVendor && s.cur != nil {
 				s.tab = 4
@@ -829,4 +830,11 @@ func (s *eventsScreen) delete() {
 // its event, its due date; opening it opens the event).
 func overdueEventItems(ctx context.Context, db model.Querier, today model.Date, limit int) ([]leads.OverdueItem, error) {
 	return leads.OverdueItems(ctx, db, today, limit)
+}
+
+// overdueEventItemRow is the Today line of an overdue checklist item: its
+// title, its event and due date; it opens the event.
+func (a *App) overdueEventItemRow(it leads.OverdueItem) fyne.CanvasObject {
+	note := joinDot(it.EventName, a.fmt.Date(it.Item.Due))
+	return linkRow(theme.GridIcon(), it.Item.Title, note, func() { a.Open(model.KindEventItem, it.Item.ID) })
 }

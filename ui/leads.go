@@ -536,7 +536,7 @@ func (s *leadsScreen) showErr(err error) {
 	if es, ok := model.AsValidation(err); ok {
 		var parts []string
 		for _, e := range es {
-			name := e.Field
+			var name string
 			switch e.Field {
 			case "company":
 				name = lang.L("leads.company")

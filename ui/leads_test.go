@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"relais/leads"
 	"relais/model"
@@ -296,7 +297,17 @@ func TestEventsScreen(t *testing.T) {
 	}
 	over, err := overdueEventItems(ctx, st.DB(), model.DateOf(st.Now()), 20)
 	if err != nil || len(over) == 0 || over[0].EventName != "SIRHA Lyon" {
-		t.Errorf("overdue items for Today: %+v %v", over, err)
+		t.Fatalf("overdue items for Today: %+v %v", over, err)
+	}
+	// The Today line opens the event.
+	a.show("today")
+	a.settle()
+	row := a.overdueEventItemRow(over[0])
+	link := row.(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*widget.Hyperlink)
+	link.OnTapped()
+	a.settle()
+	if a.current.id() != "events" || a.current.(*eventsScreen).cur.ID != ev.ID {
+		t.Error("the Today line of an overdue item does not open its event")
 	}
 	// A shift over the dentist's appointment is flagged.
 	modeltest.Create(t, st, &model.RotaShift{EventID: ev.ID, MemberID: f.me.ID, Start: time.Date(2026, 11, 27, 9, 0, 0, 0, paris),
