@@ -49,6 +49,8 @@ func commands() []command {
 		importCommand(),
 		exportCommand(),
 		versionCommand(),
+		hubCommand(),
+		syncCommand(),
 		runsheetCommand(),
 		leadCommand(),
 	}

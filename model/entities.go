@@ -459,7 +459,7 @@ const (
 // Product is an item of the price list.
 type Product struct {
 	Meta
-	SKU          string `db:"sku"`
+	SKU          string `db:"sku,unique"`
 	Name         string `db:"name"`
 	Description  string `db:"description"`
 	Category     string `db:"category"`
@@ -643,7 +643,7 @@ const (
 // Order is a confirmed sale: the source of sales figures.
 type Order struct {
 	Meta
-	Number        string `db:"number"`
+	Number        string `db:"number,unique"`
 	AccountID     string `db:"account_id,ref=account"`
 	ContactID     string `db:"contact_id,ref=contact"`
 	OwnerID       string `db:"owner_id,ref=team_member"`

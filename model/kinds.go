@@ -21,10 +21,11 @@ const (
 
 // column maps one struct field to one table column.
 type column struct {
-	name  string
-	index []int // reflect field index path (through the embedded Meta)
-	typ   colType
-	ref   Kind // non-empty for references: "" is stored as NULL and must name an existing record
+	name   string
+	index  []int // reflect field index path (through the embedded Meta)
+	typ    colType
+	ref    Kind // non-empty for references: "" is stored as NULL and must name an existing record
+	unique bool // no two live records may share a non-empty value (checked on local edits)
 }
 
 // kindInfo is everything the generic store needs to know about one kind.
@@ -92,6 +93,7 @@ func collectColumns(t reflect.Type, prefix []int, ki *kindInfo) {
 		if target, ok := strings.CutPrefix(opt, "ref="); ok {
 			c.ref = Kind(target)
 		}
+		c.unique = opt == "unique"
 		switch {
 		case f.Type == timeType:
 			c.typ = colTime

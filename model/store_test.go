@@ -248,6 +248,17 @@ func TestUniqueConflict(t *testing.T) {
 	if !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("duplicate SKU: got %v, want ErrConflict", err)
 	}
+	if ve, ok := model.AsValidation(err); !ok || ve.For("sku") == nil || ve.For("sku").Code != model.CodeDuplicate {
+		t.Fatalf("duplicate SKU: %v, want a duplicate error on sku", err)
+	}
+	// Once the first product is in the trash, its SKU is free again.
+	if err := s.Delete(context.Background(), model.KindProduct, smp.Product.ID); err != nil {
+		t.Fatal(err)
+	}
+	dup.ID = ""
+	if err := s.Create(context.Background(), &dup); err != nil {
+		t.Fatalf("reusing the SKU of a deleted product: %v", err)
+	}
 }
 
 // A failed write leaves neither the row nor its outbox entry: the account
@@ -595,5 +606,47 @@ func TestTry(t *testing.T) {
 	}
 	if hits, _ := s.Search(ctx, "auberge", 5); len(hits) != 1 {
 		t.Errorf("search misses the kept account: %+v", hits)
+	}
+}
+
+// A database that recorded a later migration but lacks an earlier one (made
+// by a build without it) gets the missing one on open.
+func TestMigrationGap(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gap.db")
+	s := modeltest.OpenAt(t, path, time.Now)
+	s.Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Forget migration 2 and undo what it made.
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	rows, _ := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%sync%' AND name NOT LIKE 'sqlite_%'`)
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	for _, n := range tables {
+		if _, err := raw.Exec(`DROP TABLE ` + n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	if len(tables) == 0 {
+		t.Skip("migration 2 made no sync tables to remove")
+	}
+	s2 := modeltest.OpenAt(t, path, time.Now)
+	var n int
+	if err := s2.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = 2`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("migration 2 not re-applied: %d %v", n, err)
+	}
+	if err := s2.Check(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

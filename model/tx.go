@@ -144,6 +144,9 @@ func (t *Tx) Create(r Record) error {
 	if err := t.checkRefs(ki, vals, func(int) bool { return true }); err != nil {
 		return err
 	}
+	if err := t.checkUnique(ki, m.ID, vals, func(int) bool { return true }); err != nil {
+		return err
+	}
 	if _, err := t.exec(insertSQL(ki), vals...); err != nil {
 		return fmt.Errorf("model: create %s: %w", ki.kind, translate(err))
 	}
@@ -190,6 +193,9 @@ func (t *Tx) Update(r Record) error {
 		return nil
 	}
 	if err := t.checkRefs(ki, newVals, changed); err != nil {
+		return err
+	}
+	if err := t.checkUnique(ki, m.ID, newVals, changed); err != nil {
 		return err
 	}
 	m.UpdatedAt = t.now
@@ -309,6 +315,29 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 	}
 	if len(errs) > 0 {
 		return errs
+	}
+	return nil
+}
+
+// checkUnique refuses a value of a unique field that another live record
+// already has. The schema cannot enforce it: a pulled change may legitimately
+// bring a duplicate made on another laptop offline (see 0001_init.sql).
+func (t *Tx) checkUnique(ki *kindInfo, id string, vals []any, sel func(int) bool) error {
+	for i, c := range ki.cols {
+		if !c.unique || !sel(i) || vals[i] == nil || vals[i] == "" {
+			continue
+		}
+		row, err := t.queryRow(`SELECT 1 FROM `+ki.table+` WHERE `+c.name+` = ? AND id != ? AND deleted_at IS NULL LIMIT 1`, vals[i], id)
+		if err != nil {
+			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		}
+		var one int
+		switch err := row.Scan(&one); {
+		case err == nil:
+			return ValidationErrors{{Field: c.name, Code: CodeDuplicate, Msg: fmt.Sprintf("another %s already has %q", ki.kind, vals[i])}}
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		}
 	}
 	return nil
 }

@@ -773,26 +773,13 @@ func (s *eventsScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	r := s.form.save(s.a)
+	if r == nil {
 		return
 	}
 	e := r.(*model.Event)
-	var err error
-	if e.ID == "" {
-		err = s.a.store.Create(s.a.ctx, e)
-	} else {
-		err = s.a.store.Update(s.a.ctx, e)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
 	s.form = nil
 	s.cur = e
-	s.a.changed()
 	s.a.notify(lang.L("events.saved", map[string]any{"Name": e.Name}))
 	s.refresh()
 }

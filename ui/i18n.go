@@ -18,9 +18,6 @@ import (
 	"relais/model"
 )
 
-// Languages Relais speaks, in the order the Settings screen offers them.
-var languages = []string{"fr", "en"}
-
 var loadTranslations = sync.OnceValue(func() error {
 	return lang.AddTranslationsFS(assets.Translations, "translations")
 })

@@ -37,18 +37,23 @@ var keyArg = map[string]int{"entry": 1, "multiline": 1, "choice": 1, "checkbox":
 // keys, that no text is empty, and that every literal key the code passes
 // to lang.L or lang.X exists.
 func TestTranslationsComplete(t *testing.T) {
-	en, fr := readKeys(t, "ui.en.json"), readKeys(t, "ui.fr.json")
-	for k, v := range en {
-		if _, ok := fr[k]; !ok {
-			t.Errorf("ui.fr.json lacks %q", k)
+	enFiles, _ := fs.Glob(assets.Translations, "translations/*.en.json")
+	for _, f := range enFiles {
+		enName := strings.TrimPrefix(f, "translations/")
+		frName := strings.TrimSuffix(enName, ".en.json") + ".fr.json"
+		en, fr := readKeys(t, enName), readKeys(t, frName)
+		for k, v := range en {
+			if _, ok := fr[k]; !ok {
+				t.Errorf("%s lacks %q", frName, k)
+			}
+			if strings.TrimSpace(v) == "" || strings.TrimSpace(fr[k]) == "" {
+				t.Errorf("%s: %q has an empty text", enName, k)
+			}
 		}
-		if strings.TrimSpace(v) == "" || strings.TrimSpace(fr[k]) == "" {
-			t.Errorf("%q has an empty text", k)
-		}
-	}
-	for k := range fr {
-		if _, ok := en[k]; !ok {
-			t.Errorf("ui.en.json lacks %q", k)
+		for k := range fr {
+			if _, ok := en[k]; !ok {
+				t.Errorf("%s lacks %q", enName, k)
+			}
 		}
 	}
 	// Screens other issues own keep their texts in their own area files
@@ -112,7 +117,7 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, k := range searchKinds {
 		for _, key := range []string{"kind." + string(k), "kind." + string(k) + ".plural"} {
-			if _, ok := en[key]; !ok {
+			if _, ok := known[key]; !ok {
 				t.Errorf("missing %q", key)
 			}
 		}

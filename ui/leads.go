@@ -189,7 +189,7 @@ func (s *leadsScreen) refresh() {
 			for i, e := range evs {
 				opts[i] = option{e.ID, e.Name + " · " + a.fmt.Date(e.StartDate)}
 			}
-			s.event.setOptions(opts)
+			s.event.setOptions(opts, s.event.Value())
 			if s.event.Value() == "" {
 				s.event.SetValue(currentEvent(evs, a.store.Now(), a.setting(settingLeadsEvent, "")))
 			}

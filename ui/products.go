@@ -320,24 +320,11 @@ func (s *productsScreen) onSave() {
 	if s.frm == nil {
 		return
 	}
-	rec, ok := s.frm.validate()
-	if !ok {
+	saved := s.frm.save(s.a)
+	if saved == nil {
 		return
 	}
-	p := rec.(*model.Product)
-	var err error
-	if p.ID == "" {
-		err = s.a.store.Create(s.a.ctx, p)
-	} else {
-		err = s.a.store.Update(s.a.ctx, p)
-	}
-	if err != nil {
-		if !s.frm.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
-	s.a.changed()
+	p := saved.(*model.Product)
 	s.afterChange(p.ID)
 }
 

@@ -21,6 +21,7 @@ import (
 type todayScreen struct {
 	a       *App
 	box     *fyne.Container
+	whoHint *fyne.Container // asks who the user is when Settings does not say
 	date    *widget.Label
 	pending *widget.Label
 	appts   *fyne.Container
@@ -40,7 +41,9 @@ func newTodayScreen(a *App) screen {
 	s.follow, s.issues = container.NewVBox(), container.NewVBox()
 	left := container.NewVBox(s.appts, widget.NewSeparator(), s.tasks)
 	right := container.NewVBox(s.follow, widget.NewSeparator(), s.issues)
-	s.box = container.NewBorder(container.NewBorder(nil, nil, s.date, s.pending), nil, nil, nil,
+	s.whoHint = container.NewHBox(muted(lang.L("today.who_hint")), widget.NewButton(lang.L("nav.settings"), func() { a.show("settings") }))
+	s.whoHint.Hide()
+	s.box = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, s.date, s.pending), s.whoHint), nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, left, right)))
 	return s
 }
@@ -71,6 +74,11 @@ func (s *todayScreen) refresh() {
 		days = 14
 	}
 	me := a.setting(model.SettingMe, "")
+	if me == "" {
+		s.whoHint.Show()
+	} else {
+		s.whoHint.Hide()
+	}
 	a.load(func(ctx context.Context) func() {
 		d, err := loadToday(ctx, a.store, now, days, me)
 		if err == nil {
