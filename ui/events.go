@@ -37,6 +37,8 @@ type eventsScreen struct {
 	in     eventInputs
 	tabs   *container.AppTabs
 	tab    int // the tab shown, kept when the event is reopened
+	// editing is the checklist item form of the open dialog (for tests)
+	editing *form
 
 	// the parts of the open event, for tests
 	items   []*model.EventItem
@@ -325,7 +327,7 @@ func (s *eventsScreen) checklistTab(d *eventDetail) fyne.CanvasObject {
 			}
 		}
 		note := joinDot(a.fmt.Date(it.Due), d.names[it.OwnerID], d.names[it.VendorID], cost)
-		row := linkRow(nil, it.Title, note, nil)
+		row := linkRow(nil, it.Title, note, func() { s.editItem(it, d) })
 		if it.Status != "done" && !it.Due.IsZero() && it.Due.Before(today) {
 			late := muted(lang.L("events.overdue"))
 			late.Importance = widget.DangerImportance
@@ -389,6 +391,48 @@ func (s *eventsScreen) checklistTab(d *eventDetail) fyne.CanvasObject {
 	addBtn := widget.NewButtonWithIcon(lang.L("events.add_item"), theme.ContentAddIcon(), add)
 	form := container.NewVBox(container.NewGridWithColumns(2, title, due), container.NewGridWithColumns(3, owner.Select, vendor.Select, cost), container.NewHBox(addBtn, tpl), msg)
 	return container.NewVBox(box, widget.NewSeparator(), form)
+}
+
+// editItem edits a checklist item in a dialog: its owner, due date,
+// vendor, status, and its planned and actual costs.
+func (s *eventsScreen) editItem(it *model.EventItem, d *eventDetail) {
+	a, cur := s.a, d.ev.Currency
+	f := newForm(a, model.KindEventItem)
+	titleIn := f.entry("title", "events.item_title", it.Title)
+	category := f.entry("category", "events.category", it.Category)
+	due := f.date("due", "field.due", it.Due)
+	owner := f.choice("owner_id", "field.owner_id", d.members, it.OwnerID)
+	vendors := []option{{"", lang.L("form.none")}}
+	for _, v := range d.vendors {
+		vendors = append(vendors, option{v.ID, v.Name})
+	}
+	vendor := f.choice("vendor_id", "events.vendor", vendors, it.VendorID)
+	status := f.choice("status", "field.status", []option{{"todo", lang.L("events.item.todo")}, {"doing", lang.L("events.item.doing")}, {"done", lang.L("events.item.done")}}, it.Status)
+	planned := f.money("planned_cost_minor", "events.planned_cost", it.PlannedCostMinor, cur)
+	actual := f.money("actual_cost_minor", "events.actual_cost", it.ActualCostMinor, cur)
+	notes := f.multiline("notes", "field.notes", it.Notes)
+	base := *it
+	f.read = func() model.Record {
+		r := base
+		r.Title, r.Category = strings.TrimSpace(titleIn.Text), strings.TrimSpace(category.Text)
+		r.Due, r.OwnerID, r.VendorID, r.Status = f.dateValue("due", due), owner.Value(), vendor.Value(), status.Value()
+		r.PlannedCostMinor, r.ActualCostMinor = f.moneyValue("planned_cost_minor", planned, cur), f.moneyValue("actual_cost_minor", actual, cur)
+		r.Notes = notes.Text
+		return &r
+	}
+	var dlg dialog.Dialog
+	save := func() {
+		if f.save(a) != nil {
+			dlg.Hide()
+			s.after(nil)
+		}
+	}
+	f.onSubmit, f.onCancel = save, func() { dlg.Hide() }
+	dlg = dialog.NewCustomWithoutButtons(it.Title, container.NewVBox(f.content(), formButtons(save, func() { dlg.Hide() })), a.win)
+	dlg.Resize(fyne.NewSize(760, 560))
+	dlg.Show()
+	s.editing = f
+	f.focusFirst()
 }
 
 // setItem changes fields of a checklist item.

@@ -309,6 +309,18 @@ func TestEventsScreen(t *testing.T) {
 	if a.current.id() != "events" || a.current.(*eventsScreen).cur.ID != ev.ID {
 		t.Error("the Today line of an overdue item does not open its event")
 	}
+	// The actual cost of an item is entered in its dialog, and the budget adds it up.
+	s.editItem(s.items[0], &eventDetail{ev: ev, members: []option{{"", "-"}}})
+	if s.editing == nil {
+		t.Fatal("no item dialog")
+	}
+	s.editing.fields[7].entry.SetText("1 234.50")
+	s.editing.onSubmit()
+	a.settle()
+	b, _ := leads.EventBudget(ctx, st.DB(), ev)
+	if b.ActualMinor != 123450 {
+		t.Errorf("actual cost %d", b.ActualMinor)
+	}
 	// A shift over the dentist's appointment is flagged.
 	modeltest.Create(t, st, &model.RotaShift{EventID: ev.ID, MemberID: f.me.ID, Start: time.Date(2026, 11, 27, 9, 0, 0, 0, paris),
 		End: time.Date(2026, 11, 27, 13, 0, 0, 0, paris), Role: "Accueil"})
