@@ -53,6 +53,8 @@ func commands() []command {
 		versionCommand(),
 		hubCommand(),
 		syncCommand(),
+		runsheetCommand(),
+		leadCommand(),
 	}
 }
 

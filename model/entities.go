@@ -226,7 +226,9 @@ type Contact struct {
 	ConsentSource string    `db:"consent_source"` // where: "booth scan", "web form" …
 	Grade         string    `db:"grade"`          // lead grade A–D, "" when not a graded lead
 	Notes         string    `db:"notes"`
-	Photo         string    `db:"photo"` // data:image/…;base64,… URI, "" when none (migration 0005)
+	Photo         string    `db:"photo"`     // data:image/…;base64,… URI, "" when none (migration 0005)
+	Interests     []string  `db:"interests"` // products of interest: catalogue product ids (migration 0008)
+	LeadAt        time.Time `db:"lead_at"`   // when last captured as a lead at SourceEventID's booth (migration 0008)
 }
 
 // Kind implements Record.
