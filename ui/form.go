@@ -170,8 +170,11 @@ func newChoice(opts []option, value string, changed func(string)) *choice {
 	for i, o := range opts {
 		labels[i] = o.label
 	}
-	c := &choice{opts: opts}
-	c.Select = widget.NewSelect(labels, nil)
+	// The choice, not its inner Select, is what containers draw: extending
+	// the base widget with c makes Select's Refresh reach that renderer, so
+	// a value set after the first draw shows.
+	c := &choice{opts: opts, Select: &widget.Select{Options: labels}}
+	c.ExtendBaseWidget(c)
 	c.PlaceHolder = lang.L("form.choose") // Fyne's own "(Select one)" is not translated
 	c.SetValue(value)
 	c.OnChanged = func(string) {
