@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -266,5 +267,30 @@ func TestWelcomeLoadDemo(t *testing.T) {
 	}
 	if me, _ := st.Setting(t.Context(), model.SettingMe, ""); me == "" {
 		t.Error("no user chosen after loading demo data")
+	}
+}
+
+// Today expands recurring appointments (a weekly meeting created weeks ago
+// shows today) and lists overdue trade-show checklist items.
+func TestTodayRecurringAndChecklist(t *testing.T) {
+	a, _ := openApp(t, "en", func(s *model.Store) {
+		loadFixture(t, s)
+		start := time.Date(2026, 10, 30, 8, 0, 0, 0, time.UTC) // a Friday, four weeks before "today"
+		ev := &model.Event{Name: "SIRHA Lyon", Type: "trade_show", StartDate: model.MustDate("2027-01-22"), Currency: "EUR", Status: "planned"}
+		modeltest.Create(t, s, ev,
+			&model.Appointment{UID: "weekly@test", Title: "Weekly pipeline review", Start: start, End: start.Add(time.Hour), TZ: "Europe/Paris", RRule: "FREQ=WEEKLY;BYDAY=FR"})
+		modeltest.Create(t, s,
+			&model.EventItem{EventID: ev.ID, Title: "Order the booth carpet", Status: "todo", Due: model.MustDate("2026-11-20")},
+			&model.EventItem{EventID: ev.ID, Title: "Print the price lists", Status: "done", Due: model.MustDate("2026-11-20")},
+		)
+	})
+	markup := test.RenderObjectToMarkup(a.current.(*todayScreen).box)
+	for _, want := range []string{"Weekly pipeline review", "Order the booth carpet", "SIRHA Lyon"} {
+		if !strings.Contains(markup, want) {
+			t.Errorf("Today does not show %q", want)
+		}
+	}
+	if strings.Contains(markup, "Print the price lists") {
+		t.Error("a done checklist item is listed as overdue")
 	}
 }
