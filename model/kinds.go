@@ -184,7 +184,8 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // phoneTokens indexes each phone number as one run of digits, so that
 // "+33 1 23 45 67 89" is found by "3312345" rather than cluttering the index
-// with six two-digit words.
+// with six two-digit words, and also by its PhoneKey, so that duplicate
+// checks find "01 23 45 67 89" written with or without the country code.
 func phoneTokens(phones []string) string {
 	var b strings.Builder
 	for _, p := range phones {
@@ -193,6 +194,8 @@ func phoneTokens(phones []string) string {
 				b.WriteRune(r)
 			}
 		}
+		b.WriteByte(' ')
+		b.WriteString(PhoneKey(p))
 		b.WriteByte(' ')
 	}
 	return b.String()
