@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"relais/export"
+	"relais/leads"
 	"relais/model"
 	"relais/model/modeltest"
 	"relais/ui/widgets"
@@ -292,5 +294,35 @@ func TestTodayRecurringAndChecklist(t *testing.T) {
 	}
 	if strings.Contains(markup, "Print the price lists") {
 		t.Error("a done checklist item is listed as overdue")
+	}
+}
+
+// The proposal and lead defaults typed in Settings are stored when they
+// read right, and refused beside the field when they do not.
+func TestSettingsDefaults(t *testing.T) {
+	a, st := openApp(t, "en", nil)
+	a.show("settings")
+	a.settle()
+	s := a.current.(*settingsScreen)
+	get := func(key string) string {
+		v, _ := st.Setting(t.Context(), key, "")
+		return v
+	}
+	s.followRules.SetText("A=12, B=72")
+	if got := get(leads.SettingFollowUp); got != "A=12,B=72,C=0,D=0" || s.followRulesMsg.Text != "" {
+		t.Fatalf("rules stored as %q, message %q", got, s.followRulesMsg.Text)
+	}
+	s.followRules.SetText("A=soon")
+	if got := get(leads.SettingFollowUp); got != "A=12,B=72,C=0,D=0" || s.followRulesMsg.Text == "" {
+		t.Fatalf("bad rules: stored %q, message %q", got, s.followRulesMsg.Text)
+	}
+	s.validity.SetText("45")
+	s.paper.SetValue("Letter")
+	if get(model.SettingValidityDays) != "45" || get(export.SettingPaper) != "Letter" {
+		t.Fatalf("validity %q, paper %q", get(model.SettingValidityDays), get(export.SettingPaper))
+	}
+	s.validity.SetText("0")
+	if get(model.SettingValidityDays) != "45" || s.validityMsg.Text == "" {
+		t.Fatal("a validity of 0 days was accepted")
 	}
 }

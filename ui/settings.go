@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"relais/export"
+	"relais/leads"
 	"relais/model"
 	"relais/ui/widgets"
 )
@@ -48,6 +49,10 @@ type settingsScreen struct {
 	paper, proposalLang, terms *choice
 	validity                   *widgets.Entry
 	validityMsg                *widget.Label
+
+	// Trade-show lead capture: follow-up delays by grade, consent wording.
+	followRules, consent *widgets.Entry
+	followRulesMsg       *widget.Label
 
 	logo      *canvas.Image
 	logoLabel *widget.Label
@@ -98,6 +103,17 @@ func newSettingsScreen(a *App) screen {
 	s.validityMsg = widget.NewLabel("")
 	s.validityMsg.Importance = widget.DangerImportance
 	s.validity.OnChanged = s.onValidity
+
+	s.followRules = widgets.NewEntry()
+	s.followRules.SetText(a.setting(leads.SettingFollowUp, leads.DefaultRules().String()))
+	s.followRulesMsg = widget.NewLabel("")
+	s.followRulesMsg.Importance = widget.DangerImportance
+	s.followRules.OnChanged = s.onFollowRules
+	s.consent = widgets.NewMultiLineEntry()
+	s.consent.SetMinRowsVisible(2)
+	s.consent.SetPlaceHolder(lang.L("settings.consent_default"))
+	s.consent.SetText(a.setting(leads.SettingConsentText, ""))
+	s.consent.OnChanged = func(text string) { s.set(leads.SettingConsentText, strings.TrimSpace(text)) }
 	s.logoPath = a.setting(model.SettingCompanyLogo, "")
 	s.logo = canvas.NewImageFromFile(s.logoPath)
 	s.logo.FillMode = canvas.ImageFillContain
@@ -135,8 +151,13 @@ func newSettingsScreen(a *App) screen {
 		widget.NewFormItem(lang.L("settings.terms_template"), s.terms),
 		widget.NewFormItem(lang.L("settings.paper"), s.paper),
 	)
+	leadsForm := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.followup_rules"), container.NewBorder(nil, s.followRulesMsg, nil, nil, s.followRules)),
+		widget.NewFormItem(lang.L("settings.consent_text"), s.consent),
+	)
 	left := container.NewVBox(heading(lang.L("settings.preferences")), prefs, widget.NewSeparator(),
 		heading(lang.L("settings.proposals")), proposals, widget.NewSeparator(),
+		heading(lang.L("settings.leads")), leadsForm, widget.NewSeparator(),
 		heading(lang.L("settings.database")), db)
 	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), company,
 		container.NewHBox(saveCompany))
@@ -214,6 +235,18 @@ func (s *settingsScreen) onValidity(text string) {
 	}
 	s.validityMsg.SetText("")
 	s.set(model.SettingValidityDays, strconv.Itoa(n))
+}
+
+// onFollowRules stores the follow-up delays once they read right, and says
+// what is wrong beside the field until then.
+func (s *settingsScreen) onFollowRules(text string) {
+	rules, err := leads.ParseRules(text)
+	if err != nil {
+		s.followRulesMsg.SetText(lang.L("settings.followup_rules_invalid"))
+		return
+	}
+	s.followRulesMsg.SetText("")
+	s.set(leads.SettingFollowUp, rules.String())
 }
 
 // save implements saver: it stores the company profile.
