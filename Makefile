@@ -34,6 +34,7 @@ test: deps-test
 	@echo "== layering (model, sync, export never import Fyne)"; n=$$($(GO) list -deps ./model/... ./sync/... ./export/... 2>/dev/null | grep -c '^fyne.io' || true); [ "$$n" = 0 ] || { echo "Fyne imported below ui: $$n packages"; exit 1; }
 	@echo "== go vet"; $(GO) vet $(PKGS)
 	@echo "== go test"; $(GO) test -count=1 -timeout 30m $(PKGS)
+	@echo "== go test -race (sync)"; $(GO) test -race -count=1 -timeout 20m ./sync/...
 
 lint:
 	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@latest

@@ -50,7 +50,13 @@ func commands() []command {
 		checkCommand(),
 		importCommand(),
 		exportCommand(),
+		icalCommand(),
+		caldavCommand(),
 		versionCommand(),
+		hubCommand(),
+		syncCommand(),
+		runsheetCommand(),
+		leadCommand(),
 	}
 }
 

@@ -8,6 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// First, before Fyne's lang package reads the locale: under a bare "C"
+	// locale it would log a parse error on every start, CLI commands included.
+	_ "relais/ui/envlocale"
 )
 
 func main() {

@@ -1,6 +1,3 @@
-// Package export writes Relais data out: PDFs, list exports to CSV and XLSX,
-// contacts to vCard, and the whole database as a folder of CSV files with a
-// JSON manifest. It imports model and assets, never Fyne.
 package export
 
 import (

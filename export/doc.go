@@ -1,7 +1,8 @@
-// Package export turns Relais data into documents people take away: PDFs
-// (proposals now; reports, agendas and run-sheets reuse the same base), and
-// the hand-off helpers around them (print through CUPS, open in the system
-// viewer, e-mail drafts).
+// Package export writes Relais data out: PDFs (proposals now; reports,
+// agendas and run-sheets reuse the same base), list exports to CSV and XLSX,
+// contacts to vCard, the whole database as a folder of CSV files with a JSON
+// manifest, and the hand-off helpers around documents (print through CUPS,
+// open in the system viewer, e-mail drafts).
 //
 // Every Relais PDF is built on Doc (pdf.go): A4 or Letter, the DejaVu fonts
 // embedded from assets with full UTF-8, the company letterhead from the

@@ -24,15 +24,16 @@ const (
 	PaperLetter = "Letter"
 )
 
-// Settings read by LoadLetterhead: the company profile of the Settings screen.
+// Settings read by LoadLetterhead: the company profile of the Settings
+// screen (the keys shared with the UI are model's).
 const (
-	SettingCompanyName    = "company.name"
-	SettingCompanyAddress = "company.address" // several lines
+	SettingCompanyName    = model.SettingCompanyName
+	SettingCompanyAddress = model.SettingCompanyAddress // several lines
 	SettingCompanyPhone   = "company.phone"
 	SettingCompanyEmail   = "company.email"
-	SettingCompanyLegal   = "company.legal" // legal mentions: form, capital, registration, VAT number; several lines
-	SettingCompanyLogo    = "company.logo"  // path of a PNG or JPEG file
-	SettingPaper          = "pdf.paper"     // A4 (default) or Letter
+	SettingCompanyLegal   = model.SettingCompanyLegal // legal mentions: form, capital, registration, VAT number; several lines
+	SettingCompanyLogo    = model.SettingCompanyLogo  // path of a PNG or JPEG file
+	SettingPaper          = "pdf.paper"               // A4 (default) or Letter
 )
 
 // Letterhead is the sender's identity printed on every Relais PDF, and the

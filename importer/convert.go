@@ -298,22 +298,8 @@ func splitList(field, s string) []string {
 
 // digitsOnly keeps the digits of a phone number; the last nine identify a
 // number whatever prefix it was written with (+33 6…, 06…, 0033 6…).
-func phoneKey(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	d := b.String()
-	if len(d) < 6 {
-		return ""
-	}
-	if len(d) > 9 {
-		d = d[len(d)-9:]
-	}
-	return d
-}
+// phoneKey is what the de-duplication compares phone numbers by (see model.PhoneKey).
+func phoneKey(s string) string { return model.PhoneKey(s) }
 
 // enumSynonyms maps what people write to the stored value of fields with a
 // fixed set of values, keyed by normalised text (see normHeader).

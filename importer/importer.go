@@ -252,11 +252,21 @@ func (e *engine) loop(src Source, limit int) error {
 // a failure half-way (an account created, then the contact refused) leaves
 // nothing behind.
 func (e *engine) row(row Row) error {
-	if e.opts.SkipBadRows {
-		if _, err := e.tx.SQL().ExecContext(e.ctx, "SAVEPOINT import_row"); err != nil {
-			return fmt.Errorf("importer: %w", err)
-		}
+	if !e.opts.SkipBadRows {
+		return e.commitRow(row)
 	}
+	err := e.tx.Try(func() error { return e.commitRow(row) })
+	if errors.Is(err, errRowRefused) {
+		return nil // reported by commitRow; its changes were undone by Try
+	}
+	return err
+}
+
+// errRowRefused tells row (inside Tx.Try) that the row was refused and its
+// changes must be undone, without failing the import.
+var errRowRefused = errors.New("importer: row refused")
+
+func (e *engine) commitRow(row Row) error {
 	errs, fatal := e.importRow(row)
 	if fatal != nil {
 		return fatal
@@ -266,9 +276,7 @@ func (e *engine) row(row Row) error {
 		e.refs.discard()
 		e.failMany(row, errs)
 		if e.opts.SkipBadRows {
-			if _, err := e.tx.SQL().ExecContext(e.ctx, "ROLLBACK TO import_row; RELEASE import_row"); err != nil {
-				return fmt.Errorf("importer: %w", err)
-			}
+			return errRowRefused
 		}
 		return nil
 	}
@@ -281,11 +289,6 @@ func (e *engine) row(row Row) error {
 		f()
 	}
 	e.pending = e.pending[:0]
-	if e.opts.SkipBadRows {
-		if _, err := e.tx.SQL().ExecContext(e.ctx, "RELEASE import_row"); err != nil {
-			return fmt.Errorf("importer: %w", err)
-		}
-	}
 	return nil
 }
 

@@ -226,7 +226,9 @@ type Contact struct {
 	ConsentSource string    `db:"consent_source"` // where: "booth scan", "web form" …
 	Grade         string    `db:"grade"`          // lead grade A–D, "" when not a graded lead
 	Notes         string    `db:"notes"`
-	Photo         string    `db:"photo"` // data:image/…;base64,… URI, "" when none (migration 0005)
+	Photo         string    `db:"photo"`     // data:image/…;base64,… URI, "" when none (migration 0005)
+	Interests     []string  `db:"interests"` // products of interest: catalogue product ids (migration 0008)
+	LeadAt        time.Time `db:"lead_at"`   // when last captured as a lead at SourceEventID's booth (migration 0008)
 }
 
 // Kind implements Record.
@@ -421,6 +423,7 @@ type Task struct {
 	LinkID       string    `db:"link_id"`
 	SnoozedUntil time.Time `db:"snoozed_until"`
 	DoneAt       time.Time `db:"done_at"`
+	UID          string    `db:"uid"` // iCalendar UID of an imported VTODO (added by 0004_calendar)
 }
 
 // Kind implements Record.
@@ -457,7 +460,7 @@ const (
 // Product is an item of the price list.
 type Product struct {
 	Meta
-	SKU          string `db:"sku"`
+	SKU          string `db:"sku,unique"`
 	Name         string `db:"name"`
 	Description  string `db:"description"`
 	Category     string `db:"category"`
@@ -641,7 +644,7 @@ const (
 // Order is a confirmed sale: the source of sales figures.
 type Order struct {
 	Meta
-	Number        string `db:"number"`
+	Number        string `db:"number,unique"`
 	AccountID     string `db:"account_id,ref=account"`
 	ContactID     string `db:"contact_id,ref=contact"`
 	OwnerID       string `db:"owner_id,ref=team_member"`
@@ -734,6 +737,12 @@ type Appointment struct {
 	EventID     string    `db:"event_id,ref=event"`
 	Status      string    `db:"status"` // confirmed | tentative | cancelled
 	Sequence    int64     `db:"sequence"`
+
+	// Added by 0004_calendar for iCalendar fidelity.
+	RDates       []string  `db:"rdates"`        // extra occurrences, RFC 3339 instants like ExDates
+	RecurrenceID time.Time `db:"recurrence_id"` // on an override: the original start of the occurrence it replaces (same UID)
+	Organizer    string    `db:"organizer"`     // "member:<id>" or "mailto:addr"; "" means the owner
+	Alarms       []string  `db:"alarms"`        // reminders, iCalendar durations relative to the start such as "-PT15M"
 }
 
 // Kind implements Record.
@@ -750,7 +759,7 @@ func (a *Appointment) Validate() error {
 		c.add("end_at", CodeOrder, "must not be before the start")
 	}
 	if a.TZ != "" {
-		if _, err := time.LoadLocation(a.TZ); err != nil {
+		if _, err := LoadZone(a.TZ); err != nil { // cached: imports validate thousands
 			c.add("tz", CodeInvalid, "%q is not a known time zone", a.TZ)
 		}
 	}

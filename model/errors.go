@@ -19,11 +19,12 @@ var (
 
 // Validation error codes. The UI translates them; Msg is the English fallback.
 const (
-	CodeRequired = "required"
-	CodeInvalid  = "invalid"
-	CodeTooLong  = "too_long"
-	CodeRange    = "out_of_range"
-	CodeOrder    = "order"
+	CodeRequired  = "required"
+	CodeInvalid   = "invalid"
+	CodeTooLong   = "too_long"
+	CodeRange     = "out_of_range"
+	CodeOrder     = "order"
+	CodeDuplicate = "duplicate"
 )
 
 // ValidationError names the field that is wrong and says why.
@@ -44,6 +45,20 @@ func (es ValidationErrors) Error() string {
 		parts[i] = e.Error()
 	}
 	return "invalid record: " + strings.Join(parts, "; ")
+}
+
+// Is makes a duplicate value match ErrConflict as well, so callers that only
+// care whether the record collides can test errors.Is(err, ErrConflict).
+func (es ValidationErrors) Is(target error) bool {
+	if target != ErrConflict {
+		return false
+	}
+	for _, e := range es {
+		if e.Code == CodeDuplicate {
+			return true
+		}
+	}
+	return false
 }
 
 // For returns the first error about field, or nil.

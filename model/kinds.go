@@ -21,10 +21,11 @@ const (
 
 // column maps one struct field to one table column.
 type column struct {
-	name  string
-	index []int // reflect field index path (through the embedded Meta)
-	typ   colType
-	ref   Kind // non-empty for references: "" is stored as NULL and must name an existing record
+	name   string
+	index  []int // reflect field index path (through the embedded Meta)
+	typ    colType
+	ref    Kind // non-empty for references: "" is stored as NULL and must name an existing record
+	unique bool // no two live records may share a non-empty value (checked on local edits)
 }
 
 // kindInfo is everything the generic store needs to know about one kind.
@@ -92,6 +93,7 @@ func collectColumns(t reflect.Type, prefix []int, ki *kindInfo) {
 		if target, ok := strings.CutPrefix(opt, "ref="); ok {
 			c.ref = Kind(target)
 		}
+		c.unique = opt == "unique"
 		switch {
 		case f.Type == timeType:
 			c.typ = colTime
@@ -182,7 +184,8 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // phoneTokens indexes each phone number as one run of digits, so that
 // "+33 1 23 45 67 89" is found by "3312345" rather than cluttering the index
-// with six two-digit words.
+// with six two-digit words, and also by its PhoneKey, so that duplicate
+// checks find "01 23 45 67 89" written with or without the country code.
 func phoneTokens(phones []string) string {
 	var b strings.Builder
 	for _, p := range phones {
@@ -191,6 +194,8 @@ func phoneTokens(phones []string) string {
 				b.WriteRune(r)
 			}
 		}
+		b.WriteByte(' ')
+		b.WriteString(PhoneKey(p))
 		b.WriteByte(' ')
 	}
 	return b.String()

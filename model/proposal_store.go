@@ -10,11 +10,11 @@ import (
 	"time"
 )
 
-// Settings read when a proposal is created. The Settings screen writes them.
+// Settings read when a proposal is created, besides SettingCurrency (the
+// currency of new records) and SettingLanguage. The Settings screen writes them.
 const (
 	SettingValidityDays  = "proposal.validity_days"  // whole days, default 30
-	SettingProposalLang  = "proposal.language"       // fr | en, default fr
-	SettingProposalCur   = "proposal.currency"       // ISO 4217, default EUR
+	SettingProposalLang  = "proposal.language"       // fr | en; default: the UI's language, else fr
 	SettingTermsTemplate = "proposal.terms_template" // id of the default TermsTemplate
 )
 
@@ -47,11 +47,15 @@ func (s *Store) NewProposal(ctx context.Context, src ProposalSource) (*Proposal,
 	if err != nil {
 		return nil, err
 	}
-	lang, err := s.Setting(ctx, SettingProposalLang, "fr")
+	uiLang, err := s.Setting(ctx, SettingLanguage, "fr")
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.Setting(ctx, SettingProposalCur, "EUR")
+	lang, err := s.Setting(ctx, SettingProposalLang, uiLang)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.Setting(ctx, SettingCurrency, "EUR")
 	if err != nil {
 		return nil, err
 	}

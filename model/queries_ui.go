@@ -35,7 +35,7 @@ type ListFilter struct {
 	OwnerID string
 	Source  string // contacts only
 	Region  string // accounts only
-	Sort    string // "name" (default), "account" (contacts only) or "recent"
+	Sort    string // "name" (default) or "recent"
 }
 
 // ContactRow is one line of the contact list: just what the list shows.
@@ -84,18 +84,18 @@ func CountContacts(ctx context.Context, db Querier, f ListFilter) (int, error) {
 // pages neither repeat nor skip rows with equal names.
 func ContactRows(ctx context.Context, db Querier, f ListFilter, offset, limit int) ([]ContactRow, error) {
 	where, args := contactWhere(f)
+	// Both orders match an index of migration 0006, so that OFFSET walks the
+	// index only. (Sorting by account name cannot be indexed across the two
+	// tables and took 1.6 s per page at 100 000 contacts: the Accounts screen
+	// lists contacts by account instead.)
 	order := "c.last_name, c.first_name, c.id"
-	switch f.Sort {
-	case "account":
-		order = "a.name IS NULL, a.name, c.last_name, c.first_name, c.id"
-	case "recent":
+	if f.Sort == "recent" {
 		order = "c.updated_at DESC, c.id DESC"
 	}
 	// Page over the ids first, then read the few rows shown: the OFFSET walk
 	// then skips rows without joining their account or decoding their e-mails.
 	q := `SELECT c.id, c.first_name, c.last_name, c.title, COALESCE(a.name, ''), COALESCE(json_extract(c.emails, '$[0]'), '')
-		FROM (SELECT c.id FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
-			WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?) p
+		FROM (SELECT c.id FROM contacts c WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?) p
 		JOIN contacts c ON c.id = p.id LEFT JOIN accounts a ON a.id = c.account_id
 		ORDER BY ` + order
 	rows, err := db.QueryContext(ctx, q, append(args, limit, offset)...)
@@ -235,10 +235,12 @@ type FollowUp struct {
 // FollowUpsDue returns open deals whose latest activity (on the deal itself
 // or with its contact) is older than before, the longest-neglected first.
 func FollowUpsDue(ctx context.Context, db Querier, before time.Time, limit int) ([]FollowUp, error) {
+	// Two MAX subqueries rather than one with OR: each is a single seek in
+	// an (id, at) index of migration 0006.
 	rows, err := db.QueryContext(ctx, `
-		SELECT d.id, d.title, COALESCE(a.name, ''), COALESCE(
-			(SELECT MAX(x.at) FROM activities x WHERE x.deleted_at IS NULL AND
-				(x.deal_id = d.id OR (d.contact_id IS NOT NULL AND x.contact_id = d.contact_id))),
+		SELECT d.id, d.title, COALESCE(a.name, ''), COALESCE(NULLIF(MAX(
+			COALESCE((SELECT MAX(x.at) FROM activities x WHERE x.deal_id = d.id AND x.deleted_at IS NULL), ''),
+			COALESCE((SELECT MAX(x.at) FROM activities x WHERE x.contact_id = d.contact_id AND x.deleted_at IS NULL), '')), ''),
 			d.created_at) AS last
 		FROM deals d LEFT JOIN accounts a ON a.id = d.account_id
 		WHERE d.status = 'open' AND d.deleted_at IS NULL AND last < ?

@@ -174,8 +174,23 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("model: open %s: %w", s.path, translate(err))
 	}
-	var current int
-	if err := s.w.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied := map[int]bool{}
+	rows, err := s.w.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("model: read the schema version of %s: %w", s.path, translate(err))
+	}
+	current := 0
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("model: read the schema version of %s: %w", s.path, err)
+		}
+		applied[v] = true
+		current = max(current, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("model: read the schema version of %s: %w", s.path, err)
 	}
 	ms, err := migrations()
@@ -185,8 +200,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if latest := ms[len(ms)-1].version; current > latest {
 		return fmt.Errorf("model: %s has schema version %d but this Relais knows only up to %d; install a newer Relais: %w", s.path, current, latest, ErrTooNew)
 	}
+	// Apply every migration not recorded yet, not only those above the
+	// newest: a database made by a build that lacked one (a branch, a
+	// developer build) still gets it.
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		if err := s.applyMigration(ctx, m); err != nil {

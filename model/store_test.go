@@ -248,6 +248,17 @@ func TestUniqueConflict(t *testing.T) {
 	if !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("duplicate SKU: got %v, want ErrConflict", err)
 	}
+	if ve, ok := model.AsValidation(err); !ok || ve.For("sku") == nil || ve.For("sku").Code != model.CodeDuplicate {
+		t.Fatalf("duplicate SKU: %v, want a duplicate error on sku", err)
+	}
+	// Once the first product is in the trash, its SKU is free again.
+	if err := s.Delete(context.Background(), model.KindProduct, smp.Product.ID); err != nil {
+		t.Fatal(err)
+	}
+	dup.ID = ""
+	if err := s.Create(context.Background(), &dup); err != nil {
+		t.Fatalf("reusing the SKU of a deleted product: %v", err)
+	}
 }
 
 // A failed write leaves neither the row nor its outbox entry: the account
@@ -547,5 +558,95 @@ func TestCodecRejectsBadFieldMaps(t *testing.T) {
 		if err := model.Decode(&c, m); err == nil {
 			t.Errorf("Decode accepted %v", m)
 		}
+	}
+}
+
+// Try undoes one failed part of a transaction, outbox and search entries
+// included, and keeps the rest.
+func TestTry(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	var kept, undone model.Account
+	err := s.Write(ctx, func(tx *model.Tx) error {
+		kept = model.Account{Name: "Auberge du Lac"}
+		if err := tx.Try(func() error { return tx.Create(&kept) }); err != nil {
+			return err
+		}
+		undone = model.Account{Name: "Café des Arts"}
+		err := tx.Try(func() error {
+			if err := tx.Create(&undone); err != nil {
+				return err
+			}
+			return tx.Create(&model.Contact{AccountID: undone.ID}) // invalid: no name
+		})
+		if _, ok := model.AsValidation(err); !ok {
+			t.Errorf("Try returned %v, want the contact's validation error", err)
+		}
+		// The undone account must not be usable as a reference any more.
+		if err := tx.Create(&model.Contact{AccountID: undone.ID, LastName: "X"}); err == nil {
+			t.Error("a contact could refer to an account undone by Try")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Get(ctx, kept.ID, &model.Account{}); err != nil {
+		t.Errorf("kept account: %v", err)
+	}
+	if err := s.Get(ctx, undone.ID, &model.Account{}); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("undone account: %v", err)
+	}
+	chs, _ := s.Outbox(ctx, 0, 10)
+	if len(chs) != 1 || chs[0].EntityID != kept.ID {
+		t.Errorf("outbox = %+v; want only the kept account", chs)
+	}
+	if hits, _ := s.Search(ctx, "cafe arts", 5); len(hits) != 0 {
+		t.Errorf("search finds the undone account: %+v", hits)
+	}
+	if hits, _ := s.Search(ctx, "auberge", 5); len(hits) != 1 {
+		t.Errorf("search misses the kept account: %+v", hits)
+	}
+}
+
+// A database that recorded a later migration but lacks an earlier one (made
+// by a build without it) gets the missing one on open.
+func TestMigrationGap(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gap.db")
+	s := modeltest.OpenAt(t, path, time.Now)
+	s.Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Forget migration 2 and undo what it made.
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	rows, _ := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%sync%' AND name NOT LIKE 'sqlite_%'`)
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	for _, n := range tables {
+		if _, err := raw.Exec(`DROP TABLE ` + n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	if len(tables) == 0 {
+		t.Skip("migration 2 made no sync tables to remove")
+	}
+	s2 := modeltest.OpenAt(t, path, time.Now)
+	var n int
+	if err := s2.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = 2`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("migration 2 not re-applied: %d %v", n, err)
+	}
+	if err := s2.Check(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

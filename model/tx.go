@@ -144,6 +144,9 @@ func (t *Tx) Create(r Record) error {
 	if err := t.checkRefs(ki, vals, func(int) bool { return true }); err != nil {
 		return err
 	}
+	if err := t.checkUnique(ki, m.ID, vals, func(int) bool { return true }); err != nil {
+		return err
+	}
 	if _, err := t.exec(insertSQL(ki), vals...); err != nil {
 		return fmt.Errorf("model: create %s: %w", ki.kind, translate(err))
 	}
@@ -190,6 +193,9 @@ func (t *Tx) Update(r Record) error {
 		return nil
 	}
 	if err := t.checkRefs(ki, newVals, changed); err != nil {
+		return err
+	}
+	if err := t.checkUnique(ki, m.ID, newVals, changed); err != nil {
 		return err
 	}
 	m.UpdatedAt = t.now
@@ -313,6 +319,29 @@ func (t *Tx) checkRefs(ki *kindInfo, vals []any, sel func(int) bool) error {
 	return nil
 }
 
+// checkUnique refuses a value of a unique field that another live record
+// already has. The schema cannot enforce it: a pulled change may legitimately
+// bring a duplicate made on another laptop offline (see 0001_init.sql).
+func (t *Tx) checkUnique(ki *kindInfo, id string, vals []any, sel func(int) bool) error {
+	for i, c := range ki.cols {
+		if !c.unique || !sel(i) || vals[i] == nil || vals[i] == "" {
+			continue
+		}
+		row, err := t.queryRow(`SELECT 1 FROM `+ki.table+` WHERE `+c.name+` = ? AND id != ? AND deleted_at IS NULL LIMIT 1`, vals[i], id)
+		if err != nil {
+			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		}
+		var one int
+		switch err := row.Scan(&one); {
+		case err == nil:
+			return ValidationErrors{{Field: c.name, Code: CodeDuplicate, Msg: fmt.Sprintf("another %s already has %q", ki.kind, vals[i])}}
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("model: check %s.%s: %w", ki.kind, c.name, err)
+		}
+	}
+	return nil
+}
+
 // queue writes the outbox row for one change.
 func (t *Tx) queue(ki *kindInfo, id, op string, vals []any, include func(int) bool) error {
 	t.last = t.s.clock.Now()
@@ -379,4 +408,36 @@ func (s *Store) Get(ctx context.Context, id string, r Record) error {
 		return err
 	}
 	return scanOne(ki, s.r.QueryRowContext(ctx, selectSQL(ki), id), id, r)
+}
+
+// Try runs fn inside a savepoint of the transaction: if fn fails, every change
+// it made (rows, outbox entries, search entries) is undone and the rest of the
+// transaction goes on. Imports use it to skip a bad row without losing the others.
+func (t *Tx) Try(fn func() error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "SAVEPOINT relais_try"); err != nil {
+		return fmt.Errorf("model: savepoint: %w", translate(err))
+	}
+	ftsFrom := t.ftsFrom
+	if err := fn(); err != nil {
+		if ferr := t.flush(); ferr != nil {
+			return errors.Join(err, ferr)
+		}
+		if _, rerr := t.tx.ExecContext(t.ctx, "ROLLBACK TO relais_try; RELEASE relais_try"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("model: roll back to savepoint: %w", rerr))
+		}
+		// Records created inside fn are gone: forget that they existed.
+		clear(t.known)
+		t.ftsFrom = ftsFrom
+		return err
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "RELEASE relais_try"); err != nil {
+		return fmt.Errorf("model: release savepoint: %w", translate(err))
+	}
+	return nil
 }

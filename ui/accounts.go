@@ -18,12 +18,13 @@ import (
 // its fields, its contacts, deals, proposals, orders and client issues, and
 // the timeline of every interaction with it or its people.
 type accountsScreen struct {
-	a      *App
-	box    fyne.CanvasObject
-	filter model.ListFilter
-	pages  widgets.Pages[model.AccountRow]
-	list   *widget.List
-	count  *widget.Label
+	opening string // the id being opened: an older open that finishes later is dropped
+	a       *App
+	box     fyne.CanvasObject
+	filter  model.ListFilter
+	pages   widgets.Pages[model.AccountRow]
+	list    *widget.List
+	count   *widget.Label
 
 	tag, segment, owner, region, sort *choice
 
@@ -113,11 +114,11 @@ func (s *accountsScreen) refresh() {
 					return
 				}
 			}
-			s.tag.setOptions(valuesOptions("filter.any_tag", tags))
-			s.segment.setOptions(valuesOptions("filter.any_segment", segs))
-			s.region.setOptions(valuesOptions("filter.any_region", regions))
+			s.tag.setOptions(valuesOptions("filter.any_tag", tags), s.tag.Value())
+			s.segment.setOptions(valuesOptions("filter.any_segment", segs), s.segment.Value())
+			s.region.setOptions(valuesOptions("filter.any_region", regions), s.region.Value())
 			members[0].label = lang.L("filter.any_owner")
-			s.owner.setOptions(members)
+			s.owner.setOptions(members, s.owner.Value())
 		}
 	})
 	s.reload()
@@ -212,11 +213,15 @@ func loadAccount(ctx context.Context, st *model.Store, id string) (*accountDetai
 }
 
 func (s *accountsScreen) open(id string) {
+	s.opening = id
 	s.form = nil
 	s.log.cancel()
 	s.a.load(func(ctx context.Context) func() {
 		d, err := loadAccount(ctx, s.a.store, id)
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
@@ -267,8 +272,8 @@ func (s *accountsScreen) show(d *accountDetail) {
 			pair{"field.notes", acc.Notes},
 		),
 		widget.NewSeparator(),
-		container.NewGridWithColumns(2, a.links("detail.contacts", contacts), a.links("detail.deals", deals)),
-		container.NewGridWithColumns(2, a.links("detail.proposals", props), a.links("detail.orders", orders)),
+		a.links("detail.contacts", contacts), a.links("detail.deals", deals),
+		a.links("detail.proposals", props), a.links("detail.orders", orders),
 		a.links("detail.issues", issues),
 		widget.NewSeparator(),
 		a.timeline(d.acts),
@@ -276,6 +281,7 @@ func (s *accountsScreen) show(d *accountDetail) {
 }
 
 func (s *accountsScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.startForm(&model.Account{OwnerID: s.a.setting(model.SettingMe, "")})
 }
@@ -340,25 +346,12 @@ func (s *accountsScreen) save() {
 		s.log.save()
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	acc := r.(*model.Account)
-	var err error
-	if acc.ID == "" {
-		err = s.a.store.Create(s.a.ctx, acc)
-	} else {
-		err = s.a.store.Update(s.a.ctx, acc)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	acc := saved.(*model.Account)
 	s.form = nil
-	s.a.changed()
 	s.a.notify(lang.L("accounts.saved", map[string]any{"Name": acc.Name}))
 	s.reload()
 	s.open(acc.ID)

@@ -1,6 +1,6 @@
 // Package ui is Relais' Fyne desktop interface: the main window, its
 // navigation and one file per screen. It reads and writes through model and
-// hands long work to goroutines whose results come back with fyne.Do.
+// hands long work to goroutines whose results come back on the UI goroutine.
 //
 // # Conventions for screens (read this before adding one)
 //
@@ -10,53 +10,70 @@
 //  1. One file per screen under ui/, e.g. ui/calendar.go. The screen is an
 //     unexported struct built by `newCalendarScreen(a *App) screen`; it keeps
 //     its widgets and reaches the store through a.store. Handlers are named
-//     onSomething.
+//     onSomething. Build widgets in the constructor, never at package level:
+//     the Fyne app does not exist yet when package variables initialise.
 //
 //  2. It implements [screen]: id() (stable, e.g. "calendar"), title()
 //     (translated), icon(), content() (built once by the constructor) and
 //     refresh() (re-query and Refresh the widgets; called each time the screen
-//     is shown and after any change made elsewhere, see App.changed).
+//     is shown). Screens are rebuilt from scratch when the language changes,
+//     so labels are simply set once with lang.L.
 //
 //  3. Register it with ONE line in [registry] below, in sidebar order.
-//     Screens another issue owns are `placeholder(...)` lines until then:
-//     replace that line with your constructor.
+//     Screens another issue owns are `placeholder(id, titleKey, theme.XIcon)`
+//     lines until then: replace that line with your constructor.
 //
 //  4. Optional behaviour, found by type assertion:
 //     [newRecorder] (Ctrl+N on this screen), [saver] (Ctrl+S), [canceller]
 //     (Esc), [activityLogger] (Ctrl+L), [recordOpener] (opens records of some
 //     kinds: search, Today and links call App.Open(kind, id), which shows the
-//     screen that declared the kind and asks it to open the record).
+//     screen that declared the kind and asks it to open the record). The
+//     shortcuts are main-menu items, so they work while an entry has focus;
+//     Esc reaches canceller from our entries (widgets.Entry.OnEscape, set by
+//     form) and when nothing has focus.
 //
 //  5. Reading: never query on the UI goroutine for anything that can grow.
 //     a.load(func(ctx) func()) runs the query in a goroutine and the function
-//     it returns (which touches widgets) on the UI goroutine. Lists use
-//     widgets.Pages behind a widget.List: one page of rows at a time, never
-//     all rows. Long work with progress and Cancel: a.runLong(...).
+//     it returns (which touches widgets) on the UI goroutine; a.do(f) runs f
+//     there from any goroutine. Lists use widgets.Pages behind a widget.List:
+//     one page of rows at a time, never all rows. When several loads can
+//     race (refresh and open), keep the id being opened and drop the older
+//     answer. Long work with a progress bar and Cancel: a.runLong(...).
 //
-//  6. Writing: a.store.Write / Create / Update / Delete. Deleting moves the
-//     record to the trash; call a.deleted(kind, id, label) to offer Undo.
-//     After any write call a.changed() so the status bar and other screens
-//     refresh.
+//  6. Writing: a.store.Write / Create / Update / Set / Delete. Deleting
+//     moves the record to the trash; call a.deleted(kind, id, label) to offer
+//     Undo in the status bar. After any other write call a.changed() so the
+//     status bar refreshes; a.notify(msg) shows a short confirmation.
 //
-//  7. Forms: newForm(a, kind) builds labelled inputs with a message beside
-//     each, live validation as the user types and on save, messages
-//     translated from model.ValidationError.Code (ui.en.json keys
-//     "err.<code>", or "err.<kind>.<field>.<code>" for a better sentence).
-//     A failed save never clears what was typed.
+//  7. Forms: newForm(a, kind) builds labelled inputs (entry, multiline,
+//     choice, checkbox, date, money, number, picker) with a message beside
+//     each, live validation as the user types and on save; set form.read to
+//     turn the inputs into the record. Messages are translated from
+//     model.ValidationError.Code (ui.en.json keys "err.<code>", or
+//     "err.<kind>.<field>.<code>" for a better sentence). A failed save never
+//     clears what was typed. recordPicker finds an account, contact … by name.
 //
 //  8. Text: every visible string is lang.L("key") with the key in
 //     assets/translations/<area>.en.json and <area>.fr.json (ui.* for this
 //     package's shell and screens; other areas use their own files). Numbers,
 //     money and dates go through a.fmt (a [formats] for the chosen language):
-//     a.fmt.Money(minor, "EUR"), a.fmt.Date(d), a.fmt.DateTime(t).
+//     a.fmt.Money(minor, "EUR"), a.fmt.Date(d), a.fmt.DateTime(t),
+//     a.fmt.ParseMoney, a.fmt.ParseDate. Record texts that can be long go in
+//     truncating labels or linkRow, so that no name can widen the window past
+//     1366 px.
 //
 //  9. Errors: a.showError(err) shows the user a sentence saying what to do
 //     (see userMessage), never a Go error string; validation errors go
 //     beside their fields instead.
 //
-//  10. Tests: newApp(test.NewTempApp(t), store, Options{}) builds the whole
+//  10. Sync: Options.SyncStatus feeds the status bar (state and changes
+//     waiting); until the sync client sets it, the bar counts the outbox.
+//
+//  11. Tests: openApp(t, "en", fixtures) in helpers_test.go builds the whole
 //     window on a modeltest store with no display; a.settle() waits for
-//     background loads; markup goldens live in ui/testdata.
+//     background work and runs its UI half on the test goroutine; press(t, a,
+//     fyne.KeyN) triggers a shortcut as the driver would; markup goldens live
+//     in ui/testdata.
 package ui
 
 import (
@@ -78,6 +95,7 @@ import (
 
 	"relais/assets"
 	"relais/model"
+	"relais/sync/outbox"
 	_ "relais/ui/envlocale" // before Fyne's lang reads the locale
 )
 
@@ -116,15 +134,16 @@ func registry() []func(a *App) screen {
 		newContactsScreen,
 		newAccountsScreen,
 		newPipelineScreen,
-		placeholder("calendar", "nav.calendar", theme.CalendarIcon),
+		newCalendarScreen,
 		newTasksScreen,
-		placeholder("events", "nav.events", theme.GridIcon),
-		placeholder("products", "nav.products", theme.StorageIcon),
-		placeholder("proposals", "nav.proposals", theme.DocumentIcon),
+		newEventsScreen,
+		newLeadsScreen,
+		newProductsScreen,
+		newProposalsScreen,
 		newIssuesScreen,
 		newDashboardScreen,
 		newTeamScreen,
-		placeholder("sync", "nav.sync", theme.ViewRefreshIcon),
+		newSyncScreen,
 		newTrashScreen,
 		newSettingsScreen,
 	}
@@ -140,6 +159,10 @@ type Options struct {
 	SyncStatus func(ctx context.Context) (SyncState, error)
 	// Location is the user's time zone; time.Local if nil.
 	Location *time.Location
+	// Secrets keeps the hub token; the OS keyring (or a file beside the
+	// database where none runs) if nil. Tests pass a file so that they never
+	// touch a real keyring.
+	Secrets outbox.Secrets
 
 	// queue, in tests, collects the UI-goroutine halves of background work
 	// so that settle runs them on the test's goroutine, as the real driver
@@ -199,6 +222,7 @@ type App struct {
 	search  *searchPanel
 	status  *statusBar
 	welcome bool
+	syncer  *syncRunner // the hub client of store (sync.go)
 }
 
 // Run opens the store at dbPath, shows the main window and blocks until it
@@ -216,6 +240,10 @@ func Run(ctx context.Context, fa fyne.App, dbPath string, opts Options) error {
 		w.ShowAndRun()
 		return fmt.Errorf("ui: open %s: %w", dbPath, err)
 	}
+	// The theme is set before any widget exists: widgets made before a theme
+	// change do not all repaint with it.
+	choice, _ := s.Setting(ctx, settingTheme, "")
+	fa.Settings().SetTheme(themeFor(choice))
 	a := newApp(fa, s, opts)
 	a.win.Resize(fyne.NewSize(1366, 768))
 	a.win.SetMaster()
@@ -237,9 +265,6 @@ func newApp(fa fyne.App, s *model.Store, opts Options) *App {
 	a.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.win.SetOnClosed(a.cancel)
 	a.applySettings()
-	if a.setting(settingTheme, "") != "" {
-		a.applyTheme()
-	}
 	empty, err := model.IsEmpty(a.ctx, s.DB())
 	if err != nil {
 		fyne.LogError("ui: check for an empty database", err)

@@ -18,12 +18,13 @@ import (
 // from SQLite a page at a time) beside the open contact: its fields, linked
 // deals, proposals, orders and client issues, and its interaction timeline.
 type contactsScreen struct {
-	a      *App
-	box    fyne.CanvasObject
-	filter model.ListFilter
-	pages  widgets.Pages[model.ContactRow]
-	list   *widget.List
-	count  *widget.Label
+	opening string // the id being opened: an older open that finishes later is dropped
+	a       *App
+	box     fyne.CanvasObject
+	filter  model.ListFilter
+	pages   widgets.Pages[model.ContactRow]
+	list    *widget.List
+	count   *widget.Label
 
 	tag, segment, owner, source, sort *choice
 
@@ -84,7 +85,7 @@ func newContactsScreen(a *App) screen {
 	s.segment = newChoice(valuesOptions("filter.any_segment", nil), "", s.onFilter)
 	s.owner = newChoice([]option{{"", lang.L("filter.any_owner")}}, "", s.onFilter)
 	s.source = newChoice(valuesOptions("filter.any_source", nil), "", s.onFilter)
-	s.sort = newChoice([]option{{"name", lang.L("sort.name")}, {"account", lang.L("sort.account")}, {"recent", lang.L("sort.recent")}}, "name", s.onFilter)
+	s.sort = newChoice([]option{{"name", lang.L("sort.name")}, {"recent", lang.L("sort.recent")}}, "name", s.onFilter)
 	for _, c := range []*choice{s.tag, s.segment, s.owner, s.source} {
 		c.PlaceHolder = ""
 	}
@@ -124,11 +125,11 @@ func (s *contactsScreen) refresh() {
 					return
 				}
 			}
-			s.tag.setOptions(valuesOptions("filter.any_tag", tags))
-			s.segment.setOptions(valuesOptions("filter.any_segment", segs))
-			s.source.setOptions(valuesOptions("filter.any_source", srcs))
+			s.tag.setOptions(valuesOptions("filter.any_tag", tags), s.tag.Value())
+			s.segment.setOptions(valuesOptions("filter.any_segment", segs), s.segment.Value())
+			s.source.setOptions(valuesOptions("filter.any_source", srcs), s.source.Value())
 			members[0].label = lang.L("filter.any_owner")
-			s.owner.setOptions(members)
+			s.owner.setOptions(members, s.owner.Value())
 		}
 	})
 	s.reload()
@@ -228,11 +229,15 @@ func withOrder(q model.Query, order string) model.Query {
 
 // open shows contact id in the detail pane.
 func (s *contactsScreen) open(id string) {
+	s.opening = id
 	s.form = nil
 	s.log.cancel()
 	s.a.load(func(ctx context.Context) func() {
 		d, err := loadContact(ctx, s.a.store, id)
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
@@ -290,8 +295,8 @@ func (s *contactsScreen) show(d *contactDetail) {
 			pair{"field.notes", c.Notes},
 		),
 		widget.NewSeparator(),
-		container.NewGridWithColumns(2, a.links("detail.deals", deals), a.links("detail.proposals", props)),
-		container.NewGridWithColumns(2, a.links("detail.orders", orders), a.links("detail.issues", issues)),
+		a.links("detail.deals", deals), a.links("detail.proposals", props),
+		a.links("detail.orders", orders), a.links("detail.issues", issues),
 		widget.NewSeparator(),
 		a.timeline(d.acts),
 	)
@@ -299,6 +304,7 @@ func (s *contactsScreen) show(d *contactDetail) {
 
 // newRecord implements newRecorder: an empty contact form.
 func (s *contactsScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.startForm(&model.Contact{OwnerID: s.a.setting(model.SettingMe, "")})
 }
@@ -372,25 +378,12 @@ func (s *contactsScreen) save() {
 		s.log.save()
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	c := r.(*model.Contact)
-	var err error
-	if c.ID == "" {
-		err = s.a.store.Create(s.a.ctx, c)
-	} else {
-		err = s.a.store.Update(s.a.ctx, c)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	c := saved.(*model.Contact)
 	s.form = nil
-	s.a.changed()
 	s.a.notify(lang.L("contacts.saved", map[string]any{"Name": c.FullName()}))
 	s.reload()
 	s.open(c.ID)

@@ -149,10 +149,9 @@ func (c *choice) SetValue(v string) {
 	c.ClearSelected()
 }
 
-// setOptions replaces the options, keeping the selected value when it is
-// still offered, without firing OnChanged.
-func (c *choice) setOptions(opts []option) {
-	v := c.Value()
+// setOptions replaces the options and selects value (when offered),
+// without firing OnChanged.
+func (c *choice) setOptions(opts []option, v string) {
 	c.opts = opts
 	labels := make([]string, len(opts))
 	for i, o := range opts {
@@ -171,8 +170,12 @@ func newChoice(opts []option, value string, changed func(string)) *choice {
 	for i, o := range opts {
 		labels[i] = o.label
 	}
-	c := &choice{opts: opts}
-	c.Select = widget.NewSelect(labels, nil)
+	// The choice, not its inner Select, is what containers draw: extending
+	// the base widget with c makes Select's Refresh reach that renderer, so
+	// a value set after the first draw shows.
+	c := &choice{opts: opts, Select: &widget.Select{Options: labels}}
+	c.ExtendBaseWidget(c)
+	c.PlaceHolder = lang.L("form.choose") // Fyne's own "(Select one)" is not translated
 	c.SetValue(value)
 	c.OnChanged = func(string) {
 		if changed != nil {
@@ -330,6 +333,31 @@ func (f *form) validate() (model.Record, bool) {
 	r, errs := f.record()
 	f.display(errs)
 	return r, len(errs) == 0
+}
+
+// save validates the form and creates or updates its record (a record with
+// no id yet is new). Problems go beside their inputs, or to a sentence when
+// they concern no input; what was typed stays either way. It returns the
+// saved record, or nil when nothing was saved.
+func (f *form) save(a *App) model.Record {
+	r, ok := f.validate()
+	if !ok {
+		return nil
+	}
+	var err error
+	if r.Base().ID == "" {
+		err = a.store.Create(a.ctx, r)
+	} else {
+		err = a.store.Update(a.ctx, r)
+	}
+	if err != nil {
+		if !f.showErrors(err) {
+			a.showError(err)
+		}
+		return nil
+	}
+	a.changed()
+	return r
 }
 
 // showErrors displays the validation errors carried by err (from a save)

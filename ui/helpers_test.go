@@ -9,6 +9,7 @@ import (
 
 	"relais/model"
 	"relais/model/modeltest"
+	"relais/sync/outbox"
 )
 
 // openApp builds the whole main window on a fresh store in language code,
@@ -24,9 +25,10 @@ func openApp(t *testing.T, code string, fixtures func(s *model.Store)) (*App, *m
 		t.Fatal(err)
 	}
 	if fixtures != nil {
+		useLanguage(code) // fixtures name the default stages in the app's language
 		fixtures(s)
 	}
-	a := newApp(fa, s, Options{Location: time.UTC, queue: &uiQueue{}})
+	a := newApp(fa, s, Options{Location: time.UTC, queue: &uiQueue{}, Secrets: outbox.FileSecrets{Path: s.Path() + ".secrets"}})
 	t.Cleanup(func() { a.cancel(); a.settle() })
 	a.settle()
 	a.win.Resize(fyne.NewSize(1366, 768))

@@ -18,9 +18,6 @@ import (
 	"relais/model"
 )
 
-// Languages Relais speaks, in the order the Settings screen offers them.
-var languages = []string{"fr", "en"}
-
 var loadTranslations = sync.OnceValue(func() error {
 	return lang.AddTranslationsFS(assets.Translations, "translations")
 })
@@ -76,19 +73,23 @@ func systemLanguage() string {
 	return "en"
 }
 
-// uiKeys is the set of keys of ui.en.json: validation messages look up a
+// uiKeys is the set of keys of the English translation files (ui.en.json
+// and the other areas' <area>.en.json): validation messages look up a
 // field-specific key first and must know whether it exists without making
 // go-i18n log a miss.
 var uiKeys = sync.OnceValue(func() map[string]bool {
 	keys := map[string]bool{}
-	b, err := fs.ReadFile(assets.Translations, "translations/ui.en.json")
-	if err != nil {
-		return keys
-	}
-	var m map[string]string
-	if json.Unmarshal(b, &m) == nil {
-		for k := range m {
-			keys[k] = true
+	files, _ := fs.Glob(assets.Translations, "translations/*.en.json")
+	for _, name := range files {
+		b, err := fs.ReadFile(assets.Translations, name)
+		if err != nil {
+			continue
+		}
+		var m map[string]string
+		if json.Unmarshal(b, &m) == nil {
+			for k := range m {
+				keys[k] = true
+			}
 		}
 	}
 	return keys

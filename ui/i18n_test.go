@@ -37,18 +37,32 @@ var keyArg = map[string]int{"entry": 1, "multiline": 1, "choice": 1, "checkbox":
 // keys, that no text is empty, and that every literal key the code passes
 // to lang.L or lang.X exists.
 func TestTranslationsComplete(t *testing.T) {
-	en, fr := readKeys(t, "ui.en.json"), readKeys(t, "ui.fr.json")
-	for k, v := range en {
-		if _, ok := fr[k]; !ok {
-			t.Errorf("ui.fr.json lacks %q", k)
+	enFiles, _ := fs.Glob(assets.Translations, "translations/*.en.json")
+	for _, f := range enFiles {
+		enName := strings.TrimPrefix(f, "translations/")
+		frName := strings.TrimSuffix(enName, ".en.json") + ".fr.json"
+		en, fr := readKeys(t, enName), readKeys(t, frName)
+		for k, v := range en {
+			if _, ok := fr[k]; !ok {
+				t.Errorf("%s lacks %q", frName, k)
+			}
+			if strings.TrimSpace(v) == "" || strings.TrimSpace(fr[k]) == "" {
+				t.Errorf("%s: %q has an empty text", enName, k)
+			}
 		}
-		if strings.TrimSpace(v) == "" || strings.TrimSpace(fr[k]) == "" {
-			t.Errorf("%q has an empty text", k)
+		for k := range fr {
+			if _, ok := en[k]; !ok {
+				t.Errorf("%s lacks %q", enName, k)
+			}
 		}
 	}
-	for k := range fr {
-		if _, ok := en[k]; !ok {
-			t.Errorf("ui.en.json lacks %q", k)
+	// Screens other issues own keep their texts in their own area files
+	// (proposal.en.json …): a key may live in any of them.
+	known := map[string]string{}
+	areas, _ := fs.Glob(assets.Translations, "translations/*.en.json")
+	for _, a := range areas {
+		for k, v := range readKeys(t, strings.TrimPrefix(a, "translations/")) {
+			known[k] = v
 		}
 	}
 	// Screens of other areas keep their texts in their own files
@@ -74,8 +88,8 @@ func TestTranslationsComplete(t *testing.T) {
 		checkLit := func(e ast.Expr) {
 			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				key, _ := strconv.Unquote(lit.Value)
-				if _, ok := en[key]; !ok {
-					t.Errorf("%s: key %q is not in ui.en.json", fset.Position(lit.Pos()), key)
+				if _, ok := known[key]; !ok {
+					t.Errorf("%s: key %q is in no translations/*.en.json", fset.Position(lit.Pos()), key)
 				}
 			}
 		}
@@ -107,18 +121,13 @@ func TestTranslationsComplete(t *testing.T) {
 			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
 				return true
 			}
-			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				key, _ := strconv.Unquote(lit.Value)
-				if _, ok := en[key]; !ok {
-					t.Errorf("%s: key %q is not in ui.en.json", fset.Position(lit.Pos()), key)
-				}
-			}
+			checkLit(call.Args[0])
 			return true
 		})
 	}
 	for _, k := range searchKinds {
 		for _, key := range []string{"kind." + string(k), "kind." + string(k) + ".plural"} {
-			if _, ok := en[key]; !ok {
+			if _, ok := known[key]; !ok {
 				t.Errorf("missing %q", key)
 			}
 		}

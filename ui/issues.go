@@ -20,18 +20,19 @@ import (
 // questions, complaints) by status and due date; an issue opens as its
 // form: edit it, route it to a department, assign it, resolve it.
 type issuesScreen struct {
-	a      *App
-	box    fyne.CanvasObject
-	status *choice
-	dept   *choice
-	count  *widget.Label
-	query  model.Query
-	pages  widgets.Pages[issueRow]
-	list   *widget.List
-	detail *detailPane
-	cur    *model.ClientIssue
-	form   *form
-	in     issueInputs
+	opening string // the id being opened: an older open that finishes later is dropped
+	a       *App
+	box     fyne.CanvasObject
+	status  *choice
+	dept    *choice
+	count   *widget.Label
+	query   model.Query
+	pages   widgets.Pages[issueRow]
+	list    *widget.List
+	detail  *detailPane
+	cur     *model.ClientIssue
+	form    *form
+	in      issueInputs
 }
 
 // issueRow is an issue with its account's name, as the list shows it.
@@ -91,7 +92,7 @@ func newIssuesScreen(a *App) screen {
 			if late {
 				due = lang.L("today.overdue_since", map[string]any{"Date": due})
 			}
-			sub.SetText(joinDot(r.account, lang.L("department."+is.Department), lang.L("issue.status."+is.Status), due))
+			sub.SetText(joinDot(due, r.account, lang.L("department."+is.Department), lang.L("issue.status."+is.Status)))
 			if late {
 				sub.Importance = widget.DangerImportance
 			} else {
@@ -185,6 +186,7 @@ func (s *issuesScreen) reload() {
 func (s *issuesScreen) openRecord(_ model.Kind, id string) { s.open(id) }
 
 func (s *issuesScreen) open(id string) {
+	s.opening = id
 	s.a.load(func(ctx context.Context) func() {
 		var is model.ClientIssue
 		err := s.a.store.Get(ctx, id, &is)
@@ -192,6 +194,9 @@ func (s *issuesScreen) open(id string) {
 			err = model.ErrNotFound
 		}
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
@@ -203,6 +208,7 @@ func (s *issuesScreen) open(id string) {
 }
 
 func (s *issuesScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.cur = nil
 	s.startForm(&model.ClientIssue{Type: model.IssueQuestion, Department: "customer_service", Priority: model.PriorityNormal,
@@ -276,7 +282,7 @@ func (s *issuesScreen) startForm(is *model.ClientIssue) {
 	if is.ID != "" {
 		if is.Status != "resolved" && is.Status != "closed" {
 			in.resolve = widget.NewButtonWithIcon(lang.L("issues.resolve"), theme.ConfirmIcon(), s.resolve)
-			in.resolve.Importance = widget.SuccessImportance
+			in.resolve.Importance = widget.HighImportance
 			buttons.Add(in.resolve)
 		}
 		del := widget.NewButtonWithIcon(lang.L("action.delete"), theme.DeleteIcon(), s.delete)
@@ -307,26 +313,13 @@ func (s *issuesScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	is := r.(*model.ClientIssue)
-	var err error
-	if is.ID == "" {
-		err = s.a.store.Create(s.a.ctx, is)
-	} else {
-		err = s.a.store.Update(s.a.ctx, is)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	is := saved.(*model.ClientIssue)
 	s.form = nil
 	s.cur = is
-	s.a.changed()
 	s.a.notify(lang.L("issues.saved", map[string]any{"Title": is.Title}))
 	s.refresh()
 }

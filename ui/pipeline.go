@@ -20,6 +20,7 @@ import (
 // its count, total and probability-weighted total, beside the selected deal:
 // move it to another stage, mark it won or lost (with a reason), edit it.
 type pipelineScreen struct {
+	opening string // the id being opened: an older open that finishes later is dropped
 	a       *App
 	box     *fyne.Container
 	board   *fyne.Container
@@ -248,6 +249,7 @@ type dealDetail struct {
 	d                       *model.Deal
 	account, contact, owner string
 	stage                   string
+	stages                  []*model.Stage
 	acts                    []*model.Activity
 }
 
@@ -263,26 +265,34 @@ func loadDeal(ctx context.Context, st *model.Store, id string) (*dealDetail, err
 	dd.account, _ = model.Label(ctx, db, dd.d.AccountID)
 	dd.contact, _ = model.Label(ctx, db, dd.d.ContactID)
 	dd.owner, _ = model.Label(ctx, db, dd.d.OwnerID)
-	var stage model.Stage
-	if dd.d.StageID != "" && st.Get(ctx, dd.d.StageID, &stage) == nil {
-		dd.stage = stage.Name
-	}
 	var err error
+	if dd.stages, err = model.List[model.Stage](ctx, db, model.Query{OrderBy: "position, name"}); err != nil {
+		return nil, err
+	}
+	for _, st := range dd.stages {
+		if st.ID == dd.d.StageID {
+			dd.stage = st.Name
+		}
+	}
 	dd.acts, err = model.List[model.Activity](ctx, db, model.Query{Where: "deal_id = ?", Args: []any{id}, OrderBy: "at DESC", Limit: timelineLimit})
 	return dd, err
 }
 
 func (s *pipelineScreen) open(id string) {
+	s.opening = id
 	s.form = nil
 	s.log.cancel()
 	s.a.load(func(ctx context.Context) func() {
 		dd, err := loadDeal(ctx, s.a.store, id)
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
 			}
-			s.cur = dd.d
+			s.cur, s.stages = dd.d, dd.stages
 			s.show(dd)
 		}
 	})
@@ -320,7 +330,7 @@ func (s *pipelineScreen) show(dd *dealDetail) {
 		}
 		s.move = newChoice(opts, d.StageID, func(stageID string) { s.moveTo(stageID) })
 		won := widget.NewButtonWithIcon(lang.L("pipeline.mark_won"), theme.ConfirmIcon(), s.markWon)
-		won.Importance = widget.SuccessImportance
+		won.Importance = widget.HighImportance
 		lost := widget.NewButtonWithIcon(lang.L("pipeline.mark_lost"), theme.CancelIcon(), s.askLost)
 		objs = append(objs, container.NewBorder(nil, nil, widget.NewLabel(lang.L("pipeline.move_to")), nil, s.move),
 			container.NewHBox(won, lost))
@@ -332,7 +342,9 @@ func (s *pipelineScreen) show(dd *dealDetail) {
 	logBtn := widget.NewButtonWithIcon(lang.L("activity.log")+" (Ctrl+L)", theme.HistoryIcon(), s.logActivity)
 	del := widget.NewButtonWithIcon(lang.L("action.delete"), theme.DeleteIcon(), s.delete)
 	del.Importance = widget.DangerImportance
-	objs = append(objs, container.NewHBox(edit, logBtn, del), s.log.content, widget.NewSeparator(), a.timeline(dd.acts))
+	// Two short rows rather than one long one: the pane must stay narrow
+	// enough for four stage columns beside it at 1366 px, in French too.
+	objs = append(objs, container.NewHBox(logBtn), container.NewHBox(edit, del), s.log.content, widget.NewSeparator(), a.timeline(dd.acts))
 	s.detail.set(objs...)
 }
 
@@ -440,6 +452,7 @@ func (s *pipelineScreen) setFields(id string, fields model.FieldMap) {
 }
 
 func (s *pipelineScreen) newRecord() {
+	s.opening = ""
 	stage := ""
 	for _, st := range s.stages {
 		if st.Outcome == model.OutcomeOpen {
@@ -535,25 +548,12 @@ func (s *pipelineScreen) save() {
 }
 
 func (s *pipelineScreen) saveDeal() {
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	d := r.(*model.Deal)
-	var err error
-	if d.ID == "" {
-		err = s.a.store.Create(s.a.ctx, d)
-	} else {
-		err = s.a.store.Update(s.a.ctx, d)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	d := saved.(*model.Deal)
 	s.form = nil
-	s.a.changed()
 	s.a.notify(lang.L("pipeline.saved", map[string]any{"Title": d.Title}))
 	s.refresh()
 	s.open(d.ID)

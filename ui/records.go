@@ -162,8 +162,8 @@ func (noteRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	main, note := objs[0], objs[1].(*widget.Label)
 	w := float32(0)
 	if note.Text != "" {
-		w = fyne.MeasureText(note.Text, theme.TextSize(), note.TextStyle).Width + 2*theme.InnerPadding()
-		w = fyne.Min(w, size.Width*0.45)
+		natural := widget.NewLabelWithStyle(note.Text, note.Alignment, note.TextStyle)
+		w = fyne.Min(natural.MinSize().Width+theme.Padding(), size.Width*0.45) // a little slack: truncation rounds up
 	}
 	main.Move(fyne.NewPos(0, 0))
 	main.Resize(fyne.NewSize(size.Width-w, size.Height))
@@ -304,18 +304,10 @@ func (p *activityPanel) save() {
 	if !p.editing() {
 		return
 	}
-	r, ok := p.form.validate()
-	if !ok {
-		return
-	}
-	if err := p.a.store.Create(p.a.ctx, r); err != nil {
-		if !p.form.showErrors(err) {
-			p.a.showError(err)
-		}
+	if p.form.save(p.a) == nil {
 		return
 	}
 	p.cancel()
-	p.a.changed()
 	p.a.notify(lang.L("activity.saved"))
 	if p.saved != nil {
 		p.saved()

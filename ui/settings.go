@@ -18,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/export"
+	"relais/leads"
 	"relais/model"
 	"relais/ui/widgets"
 )
@@ -40,11 +42,21 @@ type settingsScreen struct {
 	followDays                                     *widgets.Entry
 	followMsg                                      *widget.Label
 
-	company, address, legal *widgets.Entry
-	logoPath                string
-	logo                    *canvas.Image
-	logoLabel               *widget.Label
-	dbInfo                  *widget.Label
+	company, address, legal, phone, email *widgets.Entry
+	logoPath                              string
+
+	// Proposal defaults, read by model.NewProposal and the PDF.
+	paper, proposalLang, terms *choice
+	validity                   *widgets.Entry
+	validityMsg                *widget.Label
+
+	// Trade-show lead capture: follow-up delays by grade, consent wording.
+	followRules, consent *widgets.Entry
+	followRulesMsg       *widget.Label
+
+	logo      *canvas.Image
+	logoLabel *widget.Label
+	dbInfo    *widget.Label
 }
 
 func newSettingsScreen(a *App) screen {
@@ -75,6 +87,33 @@ func newSettingsScreen(a *App) screen {
 	s.legal = widgets.NewMultiLineEntry()
 	s.legal.SetMinRowsVisible(2)
 	s.legal.SetText(a.setting(model.SettingCompanyLegal, ""))
+	s.phone = widgets.NewEntry()
+	s.phone.SetText(a.setting(export.SettingCompanyPhone, ""))
+	s.email = widgets.NewEntry()
+	s.email.SetText(a.setting(export.SettingCompanyEmail, ""))
+
+	s.paper = newChoice([]option{{"A4", "A4"}, {"Letter", "Letter (US)"}}, a.setting(export.SettingPaper, "A4"),
+		func(v string) { s.set(export.SettingPaper, v) })
+	s.proposalLang = newChoice([]option{{"", lang.L("settings.proposal_language_ui")}, {"fr", "Français"}, {"en", "English"}},
+		a.setting(model.SettingProposalLang, ""), func(v string) { s.set(model.SettingProposalLang, v) })
+	s.terms = newChoice([]option{{"", lang.L("settings.terms_none")}}, a.setting(model.SettingTermsTemplate, ""),
+		func(v string) { s.set(model.SettingTermsTemplate, v) })
+	s.validity = widgets.NewEntry()
+	s.validity.SetText(a.setting(model.SettingValidityDays, "30"))
+	s.validityMsg = widget.NewLabel("")
+	s.validityMsg.Importance = widget.DangerImportance
+	s.validity.OnChanged = s.onValidity
+
+	s.followRules = widgets.NewEntry()
+	s.followRules.SetText(a.setting(leads.SettingFollowUp, leads.DefaultRules().String()))
+	s.followRulesMsg = widget.NewLabel("")
+	s.followRulesMsg.Importance = widget.DangerImportance
+	s.followRules.OnChanged = s.onFollowRules
+	s.consent = widgets.NewMultiLineEntry()
+	s.consent.SetMinRowsVisible(2)
+	s.consent.SetPlaceHolder(lang.L("settings.consent_default"))
+	s.consent.SetText(a.setting(leads.SettingConsentText, ""))
+	s.consent.OnChanged = func(text string) { s.set(leads.SettingConsentText, strings.TrimSpace(text)) }
 	s.logoPath = a.setting(model.SettingCompanyLogo, "")
 	s.logo = canvas.NewImageFromFile(s.logoPath)
 	s.logo.FillMode = canvas.ImageFillContain
@@ -95,6 +134,8 @@ func newSettingsScreen(a *App) screen {
 	company := widget.NewForm(
 		widget.NewFormItem(lang.L("settings.company_name"), s.company),
 		widget.NewFormItem(lang.L("settings.company_address"), s.address),
+		widget.NewFormItem(lang.L("settings.company_phone"), s.phone),
+		widget.NewFormItem(lang.L("settings.company_email"), s.email),
 		widget.NewFormItem(lang.L("settings.company_legal"), s.legal),
 		widget.NewFormItem(lang.L("settings.company_logo"), container.NewHBox(s.logo,
 			widget.NewButtonWithIcon(lang.L("settings.choose_logo"), theme.FileImageIcon(), s.chooseLogo), s.logoLabel)),
@@ -104,7 +145,19 @@ func newSettingsScreen(a *App) screen {
 		widget.NewButtonWithIcon(lang.L("menu.restore"), theme.UploadIcon(), a.onRestore),
 		widget.NewButtonWithIcon(lang.L("settings.open_other"), theme.FolderOpenIcon(), s.openOther),
 	))
+	proposals := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.validity_days"), container.NewBorder(nil, nil, nil, s.validityMsg, s.validity)),
+		widget.NewFormItem(lang.L("settings.proposal_language"), s.proposalLang),
+		widget.NewFormItem(lang.L("settings.terms_template"), s.terms),
+		widget.NewFormItem(lang.L("settings.paper"), s.paper),
+	)
+	leadsForm := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.followup_rules"), container.NewBorder(nil, s.followRulesMsg, nil, nil, s.followRules)),
+		widget.NewFormItem(lang.L("settings.consent_text"), s.consent),
+	)
 	left := container.NewVBox(heading(lang.L("settings.preferences")), prefs, widget.NewSeparator(),
+		heading(lang.L("settings.proposals")), proposals, widget.NewSeparator(),
+		heading(lang.L("settings.leads")), leadsForm, widget.NewSeparator(),
 		heading(lang.L("settings.database")), db)
 	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), company,
 		container.NewHBox(saveCompany))
@@ -121,13 +174,22 @@ func (s *settingsScreen) refresh() {
 	a := s.a
 	a.load(func(ctx context.Context) func() {
 		members, err := memberOptions(ctx, a.store)
+		var templates []*model.TermsTemplate
+		if err == nil {
+			templates, err = model.List[model.TermsTemplate](ctx, a.store.DB(), model.Query{OrderBy: "language, name", Limit: 200})
+		}
 		size := a.store.FileSize()
 		return func() {
 			if err != nil {
 				a.showError(err)
 				return
 			}
-			s.me.setOptions(members)
+			s.me.setOptions(members, a.setting(model.SettingMe, ""))
+			opts := []option{{"", lang.L("settings.terms_none")}}
+			for _, t := range templates {
+				opts = append(opts, option{t.ID, t.Name + " (" + t.Language + ")"})
+			}
+			s.terms.setOptions(opts, a.setting(model.SettingTermsTemplate, ""))
 			info := lang.L("settings.db_info", map[string]any{"Path": a.store.Path(), "Size": a.fmt.Int(size / 1024 / 1024)})
 			if last := a.setting(settingLastBackup, ""); last != "" {
 				info += "\n" + lang.L("settings.last_backup", map[string]any{"Path": last})
@@ -165,12 +227,36 @@ func (s *settingsScreen) onFollowDays(text string) {
 	s.set(model.SettingFollowUpDays, strconv.Itoa(n))
 }
 
+func (s *settingsScreen) onValidity(text string) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || n < 1 || n > 365 {
+		s.validityMsg.SetText(lang.L("settings.followup_invalid"))
+		return
+	}
+	s.validityMsg.SetText("")
+	s.set(model.SettingValidityDays, strconv.Itoa(n))
+}
+
+// onFollowRules stores the follow-up delays once they read right, and says
+// what is wrong beside the field until then.
+func (s *settingsScreen) onFollowRules(text string) {
+	rules, err := leads.ParseRules(text)
+	if err != nil {
+		s.followRulesMsg.SetText(lang.L("settings.followup_rules_invalid"))
+		return
+	}
+	s.followRulesMsg.SetText("")
+	s.set(leads.SettingFollowUp, rules.String())
+}
+
 // save implements saver: it stores the company profile.
 func (s *settingsScreen) save() {
 	for _, kv := range [][2]string{
 		{model.SettingCompanyName, strings.TrimSpace(s.company.Text)},
 		{model.SettingCompanyAddress, strings.TrimSpace(s.address.Text)},
 		{model.SettingCompanyLegal, strings.TrimSpace(s.legal.Text)},
+		{export.SettingCompanyPhone, strings.TrimSpace(s.phone.Text)},
+		{export.SettingCompanyEmail, strings.TrimSpace(s.email.Text)},
 		{model.SettingCompanyLogo, s.logoPath},
 	} {
 		if !s.set(kv[0], kv[1]) {
@@ -254,7 +340,7 @@ func (a *App) switchStore(path string) {
 	a.store = st
 	a.fyne.Preferences().SetString(prefDBPath, path)
 	a.applySettings()
-	a.applyTheme()
+	a.fyne.Settings().SetTheme(themeFor(a.setting(settingTheme, "")))
 	empty, _ := model.IsEmpty(a.ctx, st.DB())
 	if empty && a.setting(settingWelcomed, "") == "" {
 		a.showWelcome()
@@ -264,24 +350,51 @@ func (a *App) switchStore(path string) {
 	old.Close()
 }
 
-// applyTheme forces the light or dark variant when the user chose one.
+// applyTheme installs Relais' theme in the variant the user chose, then
+// rebuilds the window: widgets made before a theme change do not all
+// repaint with it.
 func (a *App) applyTheme() {
-	switch a.setting(settingTheme, "") {
-	case "light":
-		a.fyne.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
-	case "dark":
-		a.fyne.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
-	default:
-		a.fyne.Settings().SetTheme(theme.DefaultTheme())
+	a.fyne.Settings().SetTheme(themeFor(a.setting(settingTheme, "")))
+	if !a.welcome && a.current != nil {
+		a.build(a.current.id())
 	}
 }
 
-// variantTheme is a theme with its light/dark variant fixed.
-type variantTheme struct {
-	fyne.Theme
-	v fyne.ThemeVariant
+// themeFor returns Relais' theme for a settingTheme value.
+func themeFor(choice string) fyne.Theme {
+	t := relaisTheme{}
+	switch choice {
+	case "light":
+		v := theme.VariantLight
+		t.variant = &v
+	case "dark":
+		v := theme.VariantDark
+		t.variant = &v
+	}
+	return t
 }
 
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.v)
+// relaisTheme is Fyne's default theme with secondary text (drawn in the
+// "disabled" colour by low-importance labels) dark enough to read: the
+// default light grey on white measured about 2:1 contrast, this is about 5:1,
+// and its dark counterpart about 6:1. The variant can be fixed.
+type relaisTheme struct {
+	variant *fyne.ThemeVariant
 }
+
+func (t relaisTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.variant != nil {
+		v = *t.variant
+	}
+	if n == theme.ColorNameDisabled {
+		if v == theme.VariantLight {
+			return color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff}
+		}
+		return color.NRGBA{R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff}
+	}
+	return theme.DefaultTheme().Color(n, v)
+}
+
+func (relaisTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.DefaultTheme().Font(s) }
+func (relaisTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
+func (relaisTheme) Size(n fyne.ThemeSizeName) float32       { return theme.DefaultTheme().Size(n) }

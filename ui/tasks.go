@@ -19,6 +19,7 @@ import (
 // tasksScreen is the to-do list: mine or the whole team's, open or done,
 // by due date then priority; complete, snooze or reassign a task, or edit it.
 type tasksScreen struct {
+	opening string // the id being opened: an older open that finishes later is dropped
 	a       *App
 	box     fyne.CanvasObject
 	whose   *choice
@@ -186,6 +187,7 @@ func (s *tasksScreen) reload() {
 func (s *tasksScreen) openRecord(_ model.Kind, id string) { s.open(id) }
 
 func (s *tasksScreen) open(id string) {
+	s.opening = id
 	s.form = nil
 	s.a.load(func(ctx context.Context) func() {
 		var t model.Task
@@ -198,6 +200,9 @@ func (s *tasksScreen) open(id string) {
 			link, _ = model.Label(ctx, s.a.store.DB(), t.LinkID)
 		}
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				s.a.showError(err)
 				return
@@ -220,11 +225,11 @@ func (s *tasksScreen) show(t *model.Task, linkLabel string) {
 	}
 	if t.Status == model.TaskOpen {
 		done := widget.NewButtonWithIcon(lang.L("tasks.complete"), theme.ConfirmIcon(), s.complete)
-		done.Importance = widget.SuccessImportance
+		done.Importance = widget.HighImportance
 		snooze := newChoice([]option{{"1", lang.L("tasks.snooze_1d")}, {"3", lang.L("tasks.snooze_3d")}, {"7", lang.L("tasks.snooze_1w")}}, "", s.snooze)
 		snooze.PlaceHolder = lang.L("tasks.snooze")
 		who := newChoice(s.members, t.AssigneeID, s.reassign)
-		objs = append(objs, done,
+		objs = append(objs, container.NewHBox(done),
 			container.NewBorder(nil, nil, widget.NewLabel(lang.L("tasks.snooze")), nil, snooze),
 			container.NewBorder(nil, nil, widget.NewLabel(lang.L("tasks.reassign")), nil, who))
 	} else {
@@ -283,6 +288,7 @@ func (s *tasksScreen) reassign(memberID string) {
 }
 
 func (s *tasksScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.startForm(&model.Task{Priority: model.PriorityNormal, Status: model.TaskOpen, AssigneeID: s.a.setting(model.SettingMe, "")})
 }
@@ -333,26 +339,13 @@ func (s *tasksScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	t := r.(*model.Task)
-	var err error
-	if t.ID == "" {
-		err = s.a.store.Create(s.a.ctx, t)
-	} else {
-		err = s.a.store.Update(s.a.ctx, t)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	t := saved.(*model.Task)
 	s.form = nil
 	s.cur = t
-	s.a.changed()
 	s.a.notify(lang.L("tasks.saved", map[string]any{"Title": t.Title}))
 	s.refresh()
 }

@@ -18,6 +18,7 @@ import (
 // teamScreen lists the sales team with each member's monthly target, what
 // they won this month, their open deals and their open tasks.
 type teamScreen struct {
+	opening string // the id being opened: an older open that finishes later is dropped
 	a       *App
 	box     fyne.CanvasObject
 	members []*model.TeamMember
@@ -126,6 +127,7 @@ type memberDetail struct {
 }
 
 func (s *teamScreen) open(id string) {
+	s.opening = id
 	s.form = nil
 	a := s.a
 	a.load(func(ctx context.Context) func() {
@@ -148,6 +150,9 @@ func (s *teamScreen) open(id string) {
 				OrderBy: "due IS NULL, due, priority", Limit: 20})
 		}
 		return func() {
+			if s.opening != id {
+				return
+			}
 			if err != nil {
 				a.showError(err)
 				return
@@ -212,7 +217,7 @@ func (s *teamScreen) show(d *memberDetail) {
 		bar,
 		edit,
 		widget.NewSeparator(),
-		container.NewGridWithColumns(2, a.links("team.their_deals", deals), a.links("team.their_tasks", tasks)),
+		a.links("team.their_deals", deals), a.links("team.their_tasks", tasks),
 	)
 }
 
@@ -224,6 +229,7 @@ func orDefault(s, def string) string {
 }
 
 func (s *teamScreen) newRecord() {
+	s.opening = ""
 	s.list.UnselectAll()
 	s.startForm(&model.TeamMember{Role: model.RoleRep, Active: true, TargetCurrency: s.a.fmt.currency,
 		StartDate: model.DateOf(s.a.store.Now().In(s.a.fmt.loc))})
@@ -274,26 +280,13 @@ func (s *teamScreen) save() {
 	if s.form == nil {
 		return
 	}
-	r, ok := s.form.validate()
-	if !ok {
+	saved := s.form.save(s.a)
+	if saved == nil {
 		return
 	}
-	m := r.(*model.TeamMember)
-	var err error
-	if m.ID == "" {
-		err = s.a.store.Create(s.a.ctx, m)
-	} else {
-		err = s.a.store.Update(s.a.ctx, m)
-	}
-	if err != nil {
-		if !s.form.showErrors(err) {
-			s.a.showError(err)
-		}
-		return
-	}
+	m := saved.(*model.TeamMember)
 	s.form = nil
 	s.cur = m
-	s.a.changed()
 	s.a.notify(lang.L("team.saved", map[string]any{"Name": m.Name}))
 	s.refresh()
 }

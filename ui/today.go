@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"relais/leads"
 	"relais/model"
 )
 
@@ -21,6 +22,7 @@ import (
 type todayScreen struct {
 	a       *App
 	box     *fyne.Container
+	whoHint *fyne.Container // asks who the user is when Settings does not say
 	date    *widget.Label
 	pending *widget.Label
 	appts   *fyne.Container
@@ -40,7 +42,9 @@ func newTodayScreen(a *App) screen {
 	s.follow, s.issues = container.NewVBox(), container.NewVBox()
 	left := container.NewVBox(s.appts, widget.NewSeparator(), s.tasks)
 	right := container.NewVBox(s.follow, widget.NewSeparator(), s.issues)
-	s.box = container.NewBorder(container.NewBorder(nil, nil, s.date, s.pending), nil, nil, nil,
+	s.whoHint = container.NewHBox(muted(lang.L("today.who_hint")), widget.NewButton(lang.L("nav.settings"), func() { a.show("settings") }))
+	s.whoHint.Hide()
+	s.box = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, s.date, s.pending), s.whoHint), nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, left, right)))
 	return s
 }
@@ -52,7 +56,8 @@ func (s *todayScreen) content() fyne.CanvasObject { return s.box }
 
 // todayData is what the Today screen shows, read in one background pass.
 type todayData struct {
-	appts      []*model.Appointment
+	appts      []model.Occurrence // recurring series expanded
+	eventItems []leads.OverdueItem
 	tasks      []*model.Task
 	moreTasks  int
 	follow     []model.FollowUp
@@ -71,6 +76,11 @@ func (s *todayScreen) refresh() {
 		days = 14
 	}
 	me := a.setting(model.SettingMe, "")
+	if me == "" {
+		s.whoHint.Show()
+	} else {
+		s.whoHint.Hide()
+	}
 	a.load(func(ctx context.Context) func() {
 		d, err := loadToday(ctx, a.store, now, days, me)
 		if err == nil {
@@ -93,10 +103,13 @@ func loadToday(ctx context.Context, st *model.Store, now time.Time, days int, me
 	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	end := start.AddDate(0, 0, 1)
 	var err error
-	d.appts, err = model.List[model.Appointment](ctx, db, model.Query{
-		Where: "start_at >= ? AND start_at < ? AND status <> 'cancelled'", Args: []any{model.FormatTime(start), model.FormatTime(end)},
-		OrderBy: "start_at", Limit: 50})
-	if err != nil {
+	if d.appts, err = model.Occurrences(ctx, db, start, end, model.CalendarFilter{}); err != nil {
+		return nil, err
+	}
+	if len(d.appts) > 50 {
+		d.appts = d.appts[:50]
+	}
+	if d.eventItems, err = overdueEventItems(ctx, db, model.DateOf(now), todayLimit); err != nil {
 		return nil, err
 	}
 	taskWhere := "status = 'open' AND due IS NOT NULL AND due < ? AND (snoozed_until IS NULL OR snoozed_until <= ?)"
@@ -142,10 +155,11 @@ func (s *todayScreen) show(now time.Time, d *todayData) {
 	if len(d.appts) == 0 {
 		s.appts.Add(muted(lang.L("today.no_appointments")))
 	}
-	for _, ap := range d.appts {
-		when := a.fmt.Clock(ap.Start)
-		if !ap.End.IsZero() {
-			when += "–" + a.fmt.Clock(ap.End)
+	for _, oc := range d.appts {
+		ap := oc.Appt
+		when := a.fmt.Clock(oc.Start)
+		if !oc.End.IsZero() {
+			when += "–" + a.fmt.Clock(oc.End)
 		}
 		if ap.AllDay {
 			when = lang.L("today.all_day")
@@ -169,6 +183,12 @@ func (s *todayScreen) show(now time.Time, d *todayData) {
 	}
 	if d.moreTasks > 0 {
 		s.tasks.Add(s.more(d.moreTasks, "tasks"))
+	}
+	if len(d.eventItems) > 0 {
+		s.tasks.Add(heading(lang.L("today.event_items")))
+		for _, it := range d.eventItems {
+			s.tasks.Add(a.overdueEventItemRow(it))
+		}
 	}
 
 	s.follow.Objects = []fyne.CanvasObject{heading(lang.L("today.followups", map[string]any{"Days": d.followDays}))}

@@ -168,31 +168,33 @@ func (g *gen) person(fr bool) (first, last string) {
 }
 
 func emailOf(first, last, domain string) string {
-	clean := func(s string) string {
-		var b strings.Builder
-		for _, r := range strings.ToLower(s) {
-			switch {
-			case r >= 'a' && r <= 'z':
-				b.WriteRune(r)
-			case strings.ContainsRune("àâä", r):
-				b.WriteByte('a')
-			case strings.ContainsRune("éèêë", r):
-				b.WriteByte('e')
-			case strings.ContainsRune("îï", r):
-				b.WriteByte('i')
-			case strings.ContainsRune("ôö", r):
-				b.WriteByte('o')
-			case strings.ContainsRune("ùûü", r):
-				b.WriteByte('u')
-			case r == 'ç':
-				b.WriteByte('c')
-			case r == 'œ':
-				b.WriteString("oe")
-			}
+	return ascii(first) + "." + ascii(last) + "@" + domain
+}
+
+// ascii lower-cases s and keeps only its letters, accents removed.
+func ascii(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r)
+		case strings.ContainsRune("àâä", r):
+			b.WriteByte('a')
+		case strings.ContainsRune("éèêë", r):
+			b.WriteByte('e')
+		case strings.ContainsRune("îï", r):
+			b.WriteByte('i')
+		case strings.ContainsRune("ôö", r):
+			b.WriteByte('o')
+		case strings.ContainsRune("ùûü", r):
+			b.WriteByte('u')
+		case r == 'ç':
+			b.WriteByte('c')
+		case r == 'œ':
+			b.WriteString("oe")
 		}
-		return b.String()
 	}
-	return clean(first) + "." + clean(last) + "@" + domain
+	return b.String()
 }
 
 func (g *gen) phone(fr bool) string {

@@ -177,7 +177,7 @@ func (g *gen) catalogue() error {
 		if i%47 == 46 {
 			avail = model.Discontinued
 		}
-		p := &model.Product{SKU: fmt.Sprintf("%s-%04d", strings.ToUpper(seed.category[:3]), 1000+i), Name: seed.name + variant,
+		p := &model.Product{SKU: fmt.Sprintf("%s-%04d", skuPrefix(seed.category), 1000+i), Name: seed.name + variant,
 			Description: "Gamme professionnelle, garantie 2 ans pièces et main-d'œuvre.", Category: seed.category, Unit: seed.unit,
 			PriceMinor: price, Currency: "EUR", TaxRateBP: seed.taxBP, Availability: avail}
 		if err := g.create(p); err != nil {
@@ -195,6 +195,12 @@ func (g *gen) catalogue() error {
 		}
 	}
 	return nil
+}
+
+// skuPrefix is the first three letters of the category, unaccented and in
+// capitals ("Préparation" → "PRE"): byte slicing would cut "é" in half.
+func skuPrefix(category string) string {
+	return strings.ToUpper(ascii(category)[:3])
 }
 
 func (g *gen) terms() error {

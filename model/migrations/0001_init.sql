@@ -473,10 +473,13 @@ CREATE TABLE terms_templates (
     body TEXT NOT NULL DEFAULT ''
 ) STRICT;
 
--- Lookups the screens and reports make often.
-CREATE UNIQUE INDEX products_sku ON products(sku) WHERE deleted_at IS NULL;
-CREATE UNIQUE INDEX proposals_number ON proposals(number, revision);
-CREATE UNIQUE INDEX orders_number ON orders(number);
+-- Lookups the screens and reports make often. None is UNIQUE: two laptops
+-- may create the same SKU or order number offline, and a change pulled from
+-- the hub must never be refused by the local schema. The store checks
+-- uniqueness of local edits instead (db:",unique" fields), naming the field.
+CREATE INDEX products_sku ON products(sku);
+CREATE INDEX proposals_number ON proposals(number, revision);
+CREATE INDEX orders_number ON orders(number);
 CREATE INDEX orders_date ON orders(order_date);
 CREATE INDEX activities_at ON activities(at);
 CREATE INDEX tasks_due ON tasks(status, due);

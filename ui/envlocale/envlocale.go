@@ -13,7 +13,9 @@ package envlocale
 
 import "os"
 
-func init() {
+func init() { fixCLocale() }
+
+func fixCLocale() {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		val := os.Getenv(v)
 		if val == "" {

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"relais/sync/outbox"
+)
+
+func syncCommand() command {
+	return command{name: "sync", usage: "[--hub URL] [--token T] [--fingerprint SHA256] | --status",
+		summary: "sync once with the team hub (the address and token are remembered)", store: true,
+		run: func(e *env, args []string) error {
+			fs := newFlags("sync")
+			hubURL := fs.String("hub", "", "the hub's address, e.g. https://hub.example:8750")
+			token := fs.String("token", "", "your hub token (from `relais hub user add`)")
+			fp := fs.String("fingerprint", "", "SHA-256 fingerprint of a self-signed hub certificate")
+			status := fs.Bool("status", false, "print where the sync stands and exit")
+			if err := parseFlags(fs, args); err != nil {
+				return err
+			}
+			if fs.NArg() > 0 {
+				return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+			}
+			secrets := outbox.DefaultSecrets(e.store.Path())
+			if *hubURL != "" || *token != "" || *fp != "" {
+				st, err := outbox.LoadSettings(e.ctx, e.store, secrets)
+				if err != nil {
+					return err
+				}
+				if *hubURL != "" {
+					st.HubURL = *hubURL
+				}
+				if *token != "" {
+					st.Token = *token
+				}
+				if *fp != "" {
+					st.Fingerprint = *fp
+				}
+				if err := outbox.SaveSettings(e.ctx, e.store, secrets, st); err != nil {
+					return err
+				}
+				if *token != "" {
+					fmt.Fprintf(e.stdout, "token saved in %s\n", secrets.Where())
+				}
+			}
+			sy, err := outbox.New(e.ctx, e.store, outbox.Options{Secrets: secrets})
+			if err != nil {
+				return err
+			}
+			if *status {
+				st := sy.Status()
+				last := "never"
+				if !st.LastSuccess.IsZero() {
+					last = st.LastSuccess.Local().Format(time.DateTime)
+				}
+				hubAddr := st.Hub
+				if hubAddr == "" {
+					hubAddr = "(none: run relais sync --hub URL --token T)"
+				}
+				fmt.Fprintf(e.stdout, "hub: %s\nlast successful sync: %s\nwaiting: %d\nrejected: %d\nconflicts: %d\ntoken kept in: %s\n",
+					hubAddr, last, st.Waiting, st.Rejected, st.Conflicts, st.SecretsAt)
+				return nil
+			}
+			if !sy.Settings().Configured() {
+				return usageError{"no hub configured yet: give --hub and --token once"}
+			}
+			rep, err := sy.Sync(e.ctx)
+			fmt.Fprintf(e.stdout, "pushed %d, pulled %d, rejected %d, conflicts %d\n", rep.Pushed, rep.Pulled, rep.Rejected, rep.Conflicts)
+			if rep.Duplicates > 0 || rep.SetAside > 0 || rep.Reset {
+				fmt.Fprintf(e.stdout, "(already on the hub %d, set aside %d, full snapshot %v)\n", rep.Duplicates, rep.SetAside, rep.Reset)
+			}
+			return err
+		}}
+}
