@@ -117,25 +117,6 @@ func (r *chartRenderer) Refresh() {
 	canvas.Refresh(r.c)
 }
 
-// fitText shortens s with an ellipsis until it fits in w at size.
-func fitText(s string, size, w float32) string {
-	if w <= 0 {
-		return ""
-	}
-	style := fyne.TextStyle{}
-	if fyne.MeasureText(s, size, style).Width <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 1 {
-		r = r[:len(r)-1]
-		if t := string(r) + "…"; fyne.MeasureText(t, size, style).Width <= w {
-			return t
-		}
-	}
-	return "…"
-}
-
 func chartText(s string, size float32, col color.Color, align fyne.TextAlign) *canvas.Text {
 	t := canvas.NewText(s, col)
 	t.TextSize = size
@@ -174,7 +155,7 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 			} else {
 				r.objs = append(r.objs, place(canvas.NewRectangle(e.color), x, 3, 10, small-2))
 			}
-			t := chartText(fitText(e.label, small, size.Width-x-14), small, dim, fyne.TextAlignLeading)
+			t := chartText(fitText(e.label, size.Width-x-14, small, fyne.TextStyle{}), small, dim, fyne.TextAlignLeading)
 			w := t.MinSize().Width
 			r.objs = append(r.objs, place(t, x+14, 0, w, small+4))
 			x += 14 + w + 14
@@ -276,7 +257,7 @@ func (r *chartRenderer) horizontal(size fyne.Size, y float32, top float64, fg, d
 	}
 	for i, b := range c.bars {
 		yy := y + float32(i)*rowH
-		lbl := chartText(fitText(b.label, small, labelW-4), small, fg, fyne.TextAlignTrailing)
+		lbl := chartText(fitText(b.label, labelW-4, small, fyne.TextStyle{}), small, fg, fyne.TextAlignTrailing)
 		r.objs = append(r.objs, place(lbl, 0, yy+(rowH-small)/2-2, labelW, small+4))
 		acc := 0.0
 		for _, p := range b.parts {
@@ -290,7 +271,7 @@ func (r *chartRenderer) horizontal(size fyne.Size, y float32, top float64, fg, d
 			mx := barX + float32(float64(b.mark)/top*float64(barW))
 			r.objs = append(r.objs, place(l, mx, yy+2, 0, rowH-4))
 		}
-		r.objs = append(r.objs, place(chartText(fitText(b.note, small, noteW-8), small, dim, fyne.TextAlignLeading), barX+barW+6, yy+(rowH-small)/2-2, noteW-6, small+4))
+		r.objs = append(r.objs, place(chartText(fitText(b.note, noteW-8, small, fyne.TextStyle{}), small, dim, fyne.TextAlignLeading), barX+barW+6, yy+(rowH-small)/2-2, noteW-6, small+4))
 		c.hits = append(c.hits, hit{pos: fyne.NewPos(0, yy), size: fyne.NewPos(size.Width, rowH), open: b.open})
 	}
 }
