@@ -329,12 +329,15 @@ func (c *monthly) newCustomers() error {
 	count := func(mo Month, perRep bool) (int64, error) {
 		rg := mo.dates()
 		var total int64
-		err := query(c.ctx, c.db, "new customers", `SELECT COALESCE(o.owner_id, ''), o.account_id, MIN(o.order_date || o.id) FROM orders o
-			WHERE o.order_date BETWEEN ? AND ? AND `+liveOrder+` AND o.account_id IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM orders p WHERE p.account_id = o.account_id AND p.order_date < ?
-				AND p.deleted_at IS NULL AND p.status != 'cancelled')
-			GROUP BY o.account_id`, []any{rg.from, rg.to, rg.from}, func(rows *sql.Rows) error {
-			var owner, account, first string // the owner is the one of the account's first order (SQLite's bare columns with MIN)
+		// The month's customers first (each with the owner of their first
+		// order of the month: SQLite's bare columns beside MIN), then those
+		// of them with no earlier order: one look-up per customer, not per order.
+		err := query(c.ctx, c.db, "new customers", `SELECT x.owner, x.account, x.first FROM
+			(SELECT COALESCE(o.owner_id, '') owner, o.account_id account, MIN(o.order_date || o.id) first FROM orders o
+			 WHERE o.order_date BETWEEN ? AND ? AND `+liveOrder+` AND o.account_id IS NOT NULL GROUP BY o.account_id) x
+			WHERE NOT EXISTS (SELECT 1 FROM orders p WHERE p.account_id = x.account AND p.order_date < ?
+				AND p.deleted_at IS NULL AND p.status != 'cancelled')`, []any{rg.from, rg.to, rg.from}, func(rows *sql.Rows) error {
+			var owner, account, first string
 			if err := rows.Scan(&owner, &account, &first); err != nil {
 				return err
 			}
