@@ -389,7 +389,7 @@ func (s *eventsScreen) checklistTab(d *eventDetail) fyne.CanvasObject {
 	}
 	title.OnSubmitted, due.OnSubmitted, cost.OnSubmitted = func(string) { add() }, func(string) { add() }, func(string) { add() }
 	addBtn := widget.NewButtonWithIcon(lang.L("events.add_item"), theme.ContentAddIcon(), add)
-	form := container.NewVBox(container.NewGridWithColumns(2, title, due), container.NewGridWithColumns(3, owner.Select, vendor.Select, cost), container.NewHBox(addBtn, tpl), msg)
+	form := container.NewVBox(container.NewGridWithColumns(2, title, due), container.NewGridWithColumns(3, owner, vendor, cost), container.NewHBox(addBtn, tpl), msg)
 	return container.NewVBox(box, widget.NewSeparator(), form)
 }
 
@@ -541,7 +541,7 @@ func (s *eventsScreen) rotaTab(d *eventDetail, loc *time.Location) fyne.CanvasOb
 	}
 	to.OnSubmitted, role.OnSubmitted = func(string) { add() }, func(string) { add() }
 	addBtn := widget.NewButtonWithIcon(lang.L("events.add_shift"), theme.ContentAddIcon(), add)
-	return container.NewVBox(box, widget.NewSeparator(), container.NewGridWithColumns(5, member.Select, day.Select, from, to, role), container.NewHBox(addBtn), warn)
+	return container.NewVBox(box, widget.NewSeparator(), container.NewGridWithColumns(5, member, day, from, to, role), container.NewHBox(addBtn), warn)
 }
 
 func (s *eventsScreen) clashLabel(c leads.Clash, d *eventDetail, loc *time.Location) fyne.CanvasObject {
@@ -629,7 +629,7 @@ func (s *eventsScreen) agendaTab(d *eventDetail, loc *time.Location) fyne.Canvas
 		s.after(nil)
 	}
 	addBtn := widget.NewButtonWithIcon(lang.L("events.add_slots"), theme.ContentAddIcon(), add)
-	return container.NewVBox(box, widget.NewSeparator(), container.NewGridWithColumns(5, day.Select, from, to, length, what), container.NewHBox(addBtn), msg)
+	return container.NewVBox(box, widget.NewSeparator(), container.NewGridWithColumns(5, day, from, to, length, what), container.NewHBox(addBtn), msg)
 }
 
 // startBooking asks for the client (and the team member) of a slot.
@@ -648,7 +648,7 @@ func (s *eventsScreen) startBooking(sl *model.AgendaSlot, d *eventDetail) {
 	}
 	picker.OnPicked = book
 	dlg = dialog.NewCustomConfirm(lang.L("events.book_title"), lang.L("events.book"), lang.L("action.cancel"),
-		container.NewVBox(widget.NewLabel(lang.L("events.book_with")), picker.content, member.Select), func(ok bool) {
+		container.NewVBox(widget.NewLabel(lang.L("events.book_with")), picker.content, member), func(ok bool) {
 			if ok {
 				book(picker.ID())
 			}

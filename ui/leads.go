@@ -155,7 +155,7 @@ func newLeadsScreen(a *App) screen {
 		container.NewBorder(nil, nil, s.consent, nil, s.consentText),
 		container.NewBorder(nil, nil, nil, container.NewVBox(layoutSpacer(), s.deal), row("field.notes", s.notes)),
 	)
-	top := container.NewBorder(nil, nil, widget.NewLabel(lang.L("leads.event")), container.NewHBox(saveBtn, clearBtn, imp, full), s.event.Select)
+	top := container.NewBorder(nil, nil, widget.NewLabel(lang.L("leads.event")), container.NewHBox(saveBtn, clearBtn, imp, full), s.event)
 	// A column of readable width in the middle, however wide the screen is;
 	// the buttons and the outcome of the last save stay in sight above it.
 	s.box = container.NewBorder(container.NewVBox(top, s.counter, s.msg, widget.NewSeparator()), nil, nil, nil,

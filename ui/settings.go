@@ -108,6 +108,8 @@ func newSettingsScreen(a *App) screen {
 	s.followRules.SetText(a.setting(leads.SettingFollowUp, leads.DefaultRules().String()))
 	s.followRulesMsg = widget.NewLabel("")
 	s.followRulesMsg.Importance = widget.DangerImportance
+	s.followRulesMsg.Wrapping = fyne.TextWrapWord
+	s.followRulesMsg.Hide() // shown only with a message, so it takes no room otherwise
 	s.followRules.OnChanged = s.onFollowRules
 	s.consent = widgets.NewMultiLineEntry()
 	s.consent.SetMinRowsVisible(2)
@@ -243,9 +245,11 @@ func (s *settingsScreen) onFollowRules(text string) {
 	rules, err := leads.ParseRules(text)
 	if err != nil {
 		s.followRulesMsg.SetText(lang.L("settings.followup_rules_invalid"))
+		s.followRulesMsg.Show()
 		return
 	}
 	s.followRulesMsg.SetText("")
+	s.followRulesMsg.Hide()
 	s.set(leads.SettingFollowUp, rules.String())
 }
 

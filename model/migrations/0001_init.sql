@@ -49,7 +49,7 @@ CREATE TABLE search_docs (
     name TEXT NOT NULL,
     text TEXT NOT NULL
 ) STRICT;
-CREATE VIRTUAL TABLE search_names USING fts4(content="search_docs", name, tokenize=unicode61 "remove_diacritics=2", prefix="2,3");
+CREATE VIRTUAL TABLE search_names USING fts4(content="search_docs", name, tokenize=unicode61 "remove_diacritics=2", prefix="2");
 CREATE VIRTUAL TABLE search_text USING fts4(content="search_docs", text, tokenize=unicode61 "remove_diacritics=2");
 
 CREATE TABLE team_members (
@@ -486,7 +486,5 @@ CREATE INDEX tasks_due ON tasks(status, due);
 CREATE INDEX appointments_start ON appointments(start_at);
 CREATE INDEX appointments_uid ON appointments(uid);
 CREATE INDEX client_issues_status ON client_issues(status, due);
-CREATE INDEX contacts_name ON contacts(last_name, first_name);
-CREATE INDEX accounts_name ON accounts(name);
 CREATE INDEX deals_status ON deals(status, stage_id);
 CREATE INDEX product_prices_product ON product_prices(product_id, effective_from);
