@@ -31,7 +31,7 @@ deps-test: deps-run
 
 test: deps-test
 	@echo "== gofmt"; out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "not formatted:"; echo "$$out"; exit 1; }
-	@echo "== layering (model, sync, export never import Fyne)"; n=$$($(GO) list -deps ./model/... ./sync/... ./export/... 2>/dev/null | grep -c '^fyne.io' || true); [ "$$n" = 0 ] || { echo "Fyne imported below ui: $$n packages"; exit 1; }
+	@echo "== layering (only ui imports Fyne)"; n=$$($(GO) list -deps ./model/... ./sync/... ./export/... ./importer/... ./leads/... ./report/... 2>/dev/null | grep -c '^fyne.io' || true); [ "$$n" = 0 ] || { echo "Fyne imported below ui: $$n packages"; exit 1; }
 	@echo "== go vet"; $(GO) vet $(PKGS)
 	@echo "== go test"; $(GO) test -count=1 -timeout 30m $(PKGS)
 	@echo "== go test -race (sync)"; $(GO) test -race -count=1 -timeout 20m ./sync/...

@@ -20,8 +20,6 @@
 //     so labels are simply set once with lang.L.
 //
 //  3. Register it with ONE line in [registry] below, in sidebar order.
-//     Screens another issue owns are `placeholder(id, titleKey, theme.XIcon)`
-//     lines until then: replace that line with your constructor.
 //
 //  4. Optional behaviour, found by type assertion:
 //     [newRecorder] (Ctrl+N on this screen), [saver] (Ctrl+S), [canceller]
