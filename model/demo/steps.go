@@ -26,8 +26,10 @@ func (g *gen) team() error {
 	}
 	for i, p := range people {
 		first, last, _ := strings.Cut(p.name, " ")
+		// Targets follow the volume generated (about €0.3–0.8M a month per
+		// rep at scale 1), so attainment reads as a real team's would.
 		m := &model.TeamMember{Name: p.name, Email: emailOf(first, last, "relais-demo.fr"), Phone: g.phone(true), Role: p.role,
-			Region: p.region, TargetMinor: p.target, TargetCurrency: "EUR", Active: true, StartDate: g.day(400 + 90*i)}
+			Region: p.region, TargetMinor: p.target * 10 * int64(g.opts.Scale), TargetCurrency: "EUR", Active: true, StartDate: g.day(400 + 90*i)}
 		if i == len(people)-1 {
 			m.StartDate = g.day(20) // a new rep being onboarded
 		}
