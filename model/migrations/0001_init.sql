@@ -195,9 +195,8 @@ CREATE TABLE activities (
     deal_id TEXT REFERENCES deals(id) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 CREATE INDEX activities_owner_id ON activities(owner_id) WHERE owner_id IS NOT NULL;
-CREATE INDEX activities_contact_id ON activities(contact_id) WHERE contact_id IS NOT NULL;
 CREATE INDEX activities_account_id ON activities(account_id) WHERE account_id IS NOT NULL;
-CREATE INDEX activities_deal_id ON activities(deal_id) WHERE deal_id IS NOT NULL;
+-- (activities by contact and by deal: see 0006, which indexes them with their date)
 
 CREATE TABLE tasks (
     id TEXT PRIMARY KEY NOT NULL,
