@@ -35,19 +35,21 @@ func encodeField(v reflect.Value, c *column) any {
 		}
 		return int64(0)
 	case colTime:
-		t := f.Interface().(time.Time)
+		// Through a pointer: boxing the struct itself would allocate, and
+		// this runs for every time field of every record written.
+		t := fieldPtr[time.Time](f)
 		if t.IsZero() {
 			return nil
 		}
-		return FormatTime(t)
+		return FormatTime(*t)
 	case colDate:
-		d := f.Interface().(Date)
+		d := *fieldPtr[Date](f)
 		if d.IsZero() {
 			return nil
 		}
 		return d.String()
 	case colStrings:
-		ss := f.Interface().([]string)
+		ss := *fieldPtr[[]string](f)
 		if len(ss) == 0 {
 			return nil
 		}
@@ -55,6 +57,12 @@ func encodeField(v reflect.Value, c *column) any {
 		return string(b)
 	}
 	return nil
+}
+
+// fieldPtr returns a pointer to the field f (which must be addressable, as
+// the fields of a record reached through its pointer are).
+func fieldPtr[T any](f reflect.Value) *T {
+	return f.Addr().Interface().(*T)
 }
 
 // encodeRecord returns every column value of r in column order.
