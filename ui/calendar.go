@@ -1553,8 +1553,23 @@ func (l *stackRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// syncCalendars refreshes due feeds and syncs CalDAV calendars in the
-// background; failures are kept on each calendar (last_error) for the user.
+// invitationSender is how queued invitations leave this laptop, as set in
+// Settings: through an SMTP server, or as .eml files in a folder for the
+// mail client; nil when neither is set (they stay queued, nothing is lost).
+func invitationSender(a *App) ical.Sender {
+	from := a.setting(settingMailFrom, "")
+	if addr := a.setting(settingMailSMTP, ""); addr != "" && from != "" {
+		return &ical.SMTPSender{Addr: addr, From: from}
+	}
+	if dir := a.setting(settingMailDir, ""); dir != "" {
+		return &ical.DirSender{Dir: dir, From: from}
+	}
+	return nil
+}
+
+// syncCalendars refreshes due feeds, syncs CalDAV calendars and hands over
+// queued invitations in the background; failures are kept on each calendar
+// (last_error) or invitation for the user.
 func syncCalendars(a *App) {
 	changed := false
 	if res, err := ical.RefreshFeeds(a.ctx, a.store, nil, false); err == nil {
@@ -1568,6 +1583,12 @@ func syncCalendars(a *App) {
 	} else {
 		for _, r := range res {
 			changed = changed || r.Pulled+r.RemoteDeleted > 0
+		}
+	}
+	// Invitations queued while offline go out now that the loop runs again.
+	if sender := invitationSender(a); sender != nil {
+		if _, err := ical.Deliver(a.ctx, a.store, sender); err != nil {
+			fyne.LogError("ui: deliver invitations", err)
 		}
 	}
 	if changed {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"relais/leads"
 	"relais/model"
 	"relais/model/modeltest"
+	"relais/sync/ical"
 	"relais/ui/widgets"
 )
 
@@ -324,5 +327,44 @@ func TestSettingsDefaults(t *testing.T) {
 	s.validity.SetText("0")
 	if get(model.SettingValidityDays) != "45" || s.validityMsg.Text == "" {
 		t.Fatal("a validity of 0 days was accepted")
+	}
+}
+
+// Invitations queued offline leave with the background calendar loop once
+// Settings says how: here as .eml files in a folder.
+func TestInvitationsHandedOver(t *testing.T) {
+	dir := t.TempDir()
+	a, st := openApp(t, "en", nil)
+	a.show("settings")
+	a.settle()
+	s := a.current.(*settingsScreen)
+	s.smtpAddr.SetText("not a server")
+	if s.mailMsg.Hidden {
+		t.Fatal("a bad SMTP address gave no message")
+	}
+	s.smtpAddr.SetText("")
+	s.mailFrom.SetText("camille@relais-demo.fr")
+	s.mailDir.SetText(dir)
+	if !s.mailMsg.Hidden || a.setting(settingMailDir, "") != dir {
+		t.Fatalf("folder not stored: message %q", s.mailMsg.Text)
+	}
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ap := &model.Appointment{Title: "Dégustation", Start: start, End: start.Add(time.Hour), TZ: "Europe/Paris",
+		Organizer: "mailto:camille@relais-demo.fr", Attendees: []string{"mailto:elodie@fromagerie.example"}}
+	var queued int
+	if err := st.Write(t.Context(), func(tx *model.Tx) (err error) { queued, err = ical.SaveAppointment(tx, ap); return }); err != nil || queued != 1 {
+		t.Fatalf("queued %d: %v", queued, err)
+	}
+	syncCalendars(a)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if len(files) != 1 {
+		t.Fatalf("%d .eml files, want 1", len(files))
+	}
+	body, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(body), "METHOD:REQUEST") || !strings.Contains(string(body), "elodie@fromagerie.example") {
+		t.Errorf("the .eml is not the invitation:\n%s", body)
+	}
+	if left, _ := ical.Invitations(t.Context(), st.DB(), false); len(left) != 0 {
+		t.Errorf("%d invitations still queued", len(left))
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"image/color"
 	"io"
+	"net"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,6 +31,9 @@ const (
 	settingTheme      = "ui.theme"       // "" (system) | "light" | "dark"
 	settingLastBackup = "ui.last_backup" // path of the last backup made from the window
 	prefDBPath        = "db.path"        // Fyne preference: the database to open at start
+	settingMailSMTP   = "mail.smtp"      // host:port of the SMTP server invitations go through
+	settingMailFrom   = "mail.from"      // the sender address of invitations
+	settingMailDir    = "mail.dir"       // else: a folder where invitations are written as .eml files
 )
 
 // settingsScreen holds this laptop's preferences: language, formats, who the
@@ -49,6 +54,10 @@ type settingsScreen struct {
 	paper, proposalLang, terms *choice
 	validity                   *widgets.Entry
 	validityMsg                *widget.Label
+
+	// Invitations: how queued iTIP messages leave the laptop.
+	smtpAddr, mailFrom, mailDir *widgets.Entry
+	mailMsg                     *widget.Label
 
 	// Trade-show lead capture: follow-up delays by grade, consent wording.
 	followRules, consent *widgets.Entry
@@ -104,6 +113,21 @@ func newSettingsScreen(a *App) screen {
 	s.validityMsg.Importance = widget.DangerImportance
 	s.validity.OnChanged = s.onValidity
 
+	s.smtpAddr, s.mailFrom, s.mailDir = widgets.NewEntry(), widgets.NewEntry(), widgets.NewEntry()
+	s.smtpAddr.SetPlaceHolder("smtp.example.com:587")
+	s.mailFrom.SetPlaceHolder("prenom.nom@example.com")
+	s.mailDir.SetPlaceHolder(lang.L("settings.mail_dir_hint"))
+	s.smtpAddr.SetText(a.setting(settingMailSMTP, ""))
+	s.mailFrom.SetText(a.setting(settingMailFrom, ""))
+	s.mailDir.SetText(a.setting(settingMailDir, ""))
+	s.mailMsg = widget.NewLabel("")
+	s.mailMsg.Importance = widget.DangerImportance
+	s.mailMsg.Wrapping = fyne.TextWrapWord
+	s.mailMsg.Hide()
+	for _, e := range []*widgets.Entry{s.smtpAddr, s.mailFrom, s.mailDir} {
+		e.OnChanged = func(string) { s.onMail() }
+	}
+
 	s.followRules = widgets.NewEntry()
 	s.followRules.SetText(a.setting(leads.SettingFollowUp, leads.DefaultRules().String()))
 	s.followRulesMsg = widget.NewLabel("")
@@ -157,9 +181,15 @@ func newSettingsScreen(a *App) screen {
 		widget.NewFormItem(lang.L("settings.followup_rules"), container.NewBorder(nil, s.followRulesMsg, nil, nil, s.followRules)),
 		widget.NewFormItem(lang.L("settings.consent_text"), s.consent),
 	)
+	mailForm := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.mail_smtp"), s.smtpAddr),
+		widget.NewFormItem(lang.L("settings.mail_from"), s.mailFrom),
+		widget.NewFormItem(lang.L("settings.mail_dir"), s.mailDir),
+	)
 	left := container.NewVBox(heading(lang.L("settings.preferences")), prefs, widget.NewSeparator(),
 		heading(lang.L("settings.proposals")), proposals, widget.NewSeparator(),
 		heading(lang.L("settings.leads")), leadsForm, widget.NewSeparator(),
+		heading(lang.L("settings.mail")), mutedPara(lang.L("settings.mail_note")), mailForm, s.mailMsg, widget.NewSeparator(),
 		heading(lang.L("settings.database")), db)
 	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), company,
 		container.NewHBox(saveCompany))
@@ -237,6 +267,36 @@ func (s *settingsScreen) onValidity(text string) {
 	}
 	s.validityMsg.SetText("")
 	s.set(model.SettingValidityDays, strconv.Itoa(n))
+}
+
+// onMail stores how invitations are sent once what is typed reads right:
+// a host:port, an e-mail address, a folder.
+func (s *settingsScreen) onMail() {
+	addr, from, dir := strings.TrimSpace(s.smtpAddr.Text), strings.TrimSpace(s.mailFrom.Text), strings.TrimSpace(s.mailDir.Text)
+	var problem string
+	if addr != "" {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			problem = lang.L("settings.mail_smtp_invalid")
+		} else if from == "" {
+			problem = lang.L("settings.mail_from_needed")
+		}
+	}
+	if from != "" {
+		if a, err := mail.ParseAddress(from); err != nil || a.Address != from {
+			problem = lang.L("settings.mail_from_invalid")
+		}
+	}
+	if problem != "" {
+		s.mailMsg.SetText(problem)
+		s.mailMsg.Show()
+		return
+	}
+	s.mailMsg.Hide()
+	for _, kv := range [][2]string{{settingMailSMTP, addr}, {settingMailFrom, from}, {settingMailDir, dir}} {
+		if !s.set(kv[0], kv[1]) {
+			return
+		}
+	}
 }
 
 // onFollowRules stores the follow-up delays once they read right, and says
