@@ -84,8 +84,9 @@ func newAccountsScreen(a *App) screen {
 	s.region = newChoice(valuesOptions("filter.any_region", nil), "", s.onFilter)
 	s.sort = newChoice([]option{{"name", lang.L("sort.name")}, {"recent", lang.L("sort.recent")}}, "name", s.onFilter)
 	newBtn := widget.NewButtonWithIcon(lang.L("accounts.new"), theme.ContentAddIcon(), s.newRecord)
-	filters := container.NewGridWithColumns(5, s.tag, s.segment, s.owner, s.region, s.sort)
-	left := container.NewBorder(container.NewVBox(filters, container.NewBorder(nil, nil, nil, newBtn, s.count)), nil, nil, nil, s.list)
+	// Three filters a row: five in one row cut their labels ("Étiquet…") at 1366 px.
+	filters := container.NewGridWithColumns(3, s.tag, s.segment, s.owner, s.region, s.sort, newBtn)
+	left := container.NewBorder(container.NewVBox(filters, s.count), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, s.detail.scroll)
 	split.Offset = 0.45
 	s.box = split
