@@ -32,3 +32,25 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// MarkDemo records, inside the transaction that writes it, that this
+// database holds generated demo data: such data must never reach a team hub.
+func (t *Tx) MarkDemo(what string) error {
+	if _, err := t.exec(`INSERT INTO kv(key, value) VALUES ('demo', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, what); err != nil {
+		return fmt.Errorf("model: mark demo data: %w", translate(err))
+	}
+	return nil
+}
+
+// IsDemo reports whether the database holds generated demo data (see MarkDemo).
+func (s *Store) IsDemo(ctx context.Context) (bool, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM kv WHERE key = 'demo'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("model: read the demo mark: %w", err)
+	}
+	return true, nil
+}

@@ -95,7 +95,8 @@ func Generate(ctx context.Context, s *model.Store, opts Options) (Counts, error)
 				return err
 			}
 		}
-		return nil
+		// The sync client refuses to send a demo database to a team hub.
+		return tx.MarkDemo(fmt.Sprintf("scale %d, seed %d", opts.Scale, opts.Seed))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)

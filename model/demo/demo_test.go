@@ -62,6 +62,9 @@ func TestGenerate(t *testing.T) {
 	if err := a.Check(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if demo, err := a.IsDemo(ctx); err != nil || !demo {
+		t.Error("a demo database is not marked as demo data (it could be synced to a team)")
+	}
 	// Every record went through the outbox.
 	total := 0
 	for _, n := range counts {

@@ -21,6 +21,10 @@ import (
 // rejection of a change: nothing is discarded, sync resumes with a new token.
 var ErrAuth = errors.New("outbox: the hub refused the token; enter a new one in the sync settings")
 
+// ErrDemo refuses to sync a database that holds generated demo data, which
+// would otherwise land in the whole team's records.
+var ErrDemo = errors.New("outbox: this database holds demo data, which must not reach your team; open or create another database to sync")
+
 // HTTPError is an answer from the hub other than 2xx and 401.
 type HTTPError struct {
 	Status     int

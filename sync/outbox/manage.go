@@ -118,7 +118,7 @@ func (s *Syncer) Discard(ctx context.Context, id int64) error {
 	}
 	var remote *hub.RecordResponse
 	if r.Direction == "push" {
-		cl, err := s.conn()
+		cl, err := s.conn(ctx)
 		if err != nil {
 			return err
 		}

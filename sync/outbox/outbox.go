@@ -327,7 +327,13 @@ func (s *Syncer) SyncNow() {
 	}
 }
 
-func (s *Syncer) conn() (*client, error) {
+func (s *Syncer) conn(ctx context.Context) (*client, error) {
+	if demo, err := s.store.IsDemo(ctx); err != nil || demo {
+		if err == nil {
+			err = ErrDemo
+		}
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cl == nil {
@@ -342,7 +348,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	s.round.Lock()
 	defer s.round.Unlock()
 	var rep Report
-	cl, err := s.conn()
+	cl, err := s.conn(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -389,7 +395,7 @@ func (s *Syncer) one(ctx context.Context, fn func(context.Context, *client, *Rep
 	s.round.Lock()
 	defer s.round.Unlock()
 	var rep Report
-	cl, err := s.conn()
+	cl, err := s.conn(ctx)
 	if err != nil {
 		return rep, err
 	}

@@ -267,3 +267,30 @@ func TestWrongTokenKeepsQueue(t *testing.T) {
 		t.Fatalf("secrets file: %v %v", fi, err)
 	}
 }
+
+// A database filled with demo data never reaches the team hub.
+func TestDemoDataNeverSynced(t *testing.T) {
+	ctx := context.Background()
+	h := hubtest.Start(t, hubtest.SQLite)
+	a := newLaptop(t, "A", h.URL, h.AddUser(t, "Anne"), nil, nil)
+	if err := a.store.Write(ctx, func(tx *model.Tx) error {
+		if err := tx.Create(&model.Account{Name: "Brasserie de démonstration"}); err != nil {
+			return err
+		}
+		return tx.MarkDemo("test")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.sync.Sync(ctx)
+	if !errors.Is(err, outbox.ErrDemo) {
+		t.Fatalf("sync of a demo database: %v, want ErrDemo", err)
+	}
+	if n, _ := a.store.OutboxCount(ctx); n != 1 {
+		t.Fatalf("outbox %d, want the change still queued", n)
+	}
+	b := newLaptop(t, "B", h.URL, h.AddUser(t, "Bruno"), nil, nil)
+	b.syncOK(t)
+	if n, _ := model.Count(ctx, b.store.DB(), model.KindAccount, model.Query{}); n != 0 {
+		t.Fatalf("a colleague received %d demo accounts", n)
+	}
+}
