@@ -285,7 +285,8 @@ func (s *calendarScreen) drawSide() {
 		}
 		objs = append(objs, container.NewBorder(nil, nil, container.NewCenter(swatch), nil, chk))
 	}
-	objs = append(objs, widget.NewSeparator(), s.dated)
+	objs = append(objs, widget.NewSeparator(), s.dated,
+		widget.NewButtonWithIcon(lang.L("calacc.open"), theme.SettingsIcon(), s.onAccounts))
 	if n := len(s.data.clashes); n > 0 {
 		warn := widget.NewButtonWithIcon(lang.L("cal.clashes", map[string]any{"Count": n}), theme.WarningIcon(), s.showClashes)
 		warn.Importance = widget.DangerImportance
@@ -1577,7 +1578,7 @@ func syncCalendars(a *App) {
 			changed = changed || r.Status == "updated"
 		}
 	}
-	sy := &caldav.Syncer{Store: a.store, Secrets: caldav.Keyring{}, Zone: a.fmt.loc}
+	sy := &caldav.Syncer{Store: a.store, Secrets: newCalSecrets(a), Zone: a.fmt.loc}
 	if res, err := sy.SyncAll(a.ctx); err != nil && !errors.Is(err, caldav.ErrOffline) {
 		fyne.LogError("ui: calendar sync", err)
 	} else {

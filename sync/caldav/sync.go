@@ -777,3 +777,15 @@ func Notices(ctx context.Context, db model.Querier) ([]Notice, error) {
 	}
 	return out, rows.Err()
 }
+
+// DismissNotice marks a notice read (a conflict copy the user has looked at).
+// Empty-listing notices are answered with ResolveEmpty instead.
+func DismissNotice(ctx context.Context, s *model.Store, id int64) error {
+	return s.Write(ctx, func(tx *model.Tx) error {
+		if _, err := tx.SQL().ExecContext(ctx, `UPDATE calendar_notices SET resolved_at = ? WHERE id = ? AND kind != 'empty_listing'`,
+			model.FormatTime(tx.Now()), id); err != nil {
+			return fmt.Errorf("caldav: dismiss notice %d: %w", id, err)
+		}
+		return nil
+	})
+}
