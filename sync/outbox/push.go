@@ -199,6 +199,7 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 		}
 		defer del.Close()
 		pins := map[string]*pin{}
+		var replayFrom int64 // smallest version of a change the hub already had
 		now := model.FormatTime(s.store.Now())
 		for _, r := range resp.Results {
 			c, ok := bySeq[r.Seq]
@@ -211,6 +212,9 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 					pushed++
 				} else {
 					dups++
+					if r.Version > 0 && (replayFrom == 0 || r.Version < replayFrom) {
+						replayFrom = r.Version
+					}
 				}
 				if r.Version > 0 {
 					p := pins[c.EntityID]
@@ -243,6 +247,9 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 		if err := savePins(tx, pins); err != nil {
 			return err
 		}
+		if err := rewind(tx, replayFrom); err != nil {
+			return err
+		}
 		return setKV(tx, kvAcked, strconv.FormatInt(resp.LastSeq, 10))
 	})
 	if err != nil {
@@ -252,6 +259,30 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 	rep.Duplicates += dups
 	rep.Rejected += rejected
 	return pushed + dups + rejected, nil
+}
+
+// rewind moves the pull cursor back to just before hub version v when a
+// pull has already gone past it. A pull keeps the local value of every field
+// a queued change holds, trusting that the change will reach the hub after
+// what is pulled; a change the hub already had (its reply lost) reached it
+// before, so the hub changes pulled meanwhile were held back for nothing and
+// must be applied again, or this laptop would keep a value the hub replaced.
+func rewind(tx *model.Tx, v int64) error {
+	if v <= 0 {
+		return nil
+	}
+	var cur string
+	err := tx.SQL().QueryRowContext(tx.Context(), `SELECT value FROM kv WHERE key = ?`, kvCursor).Scan(&cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("outbox: read %s: %w", kvCursor, err)
+	}
+	if c, _ := strconv.ParseInt(cur, 10, 64); c < v {
+		return nil
+	}
+	return setKV(tx, kvCursor, strconv.FormatInt(v-1, 10))
 }
 
 // savePins merges new pins into sync_pins.
