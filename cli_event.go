@@ -227,6 +227,9 @@ func leadImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkInput(pos[0], false); err != nil {
+		return err
+	}
 	ev, err := leads.FindEvent(e.ctx, e.store, *event)
 	if err != nil {
 		return cliErr(err)

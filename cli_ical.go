@@ -72,6 +72,9 @@ func icalImport(e *env, args []string) error {
 		}
 		opts.Zone = loc
 	}
+	if err := checkInput(rest[0], false); err != nil {
+		return err
+	}
 	f, err := os.Open(rest[0])
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", rest[0], err)

@@ -32,7 +32,7 @@ func TestICalCommands(t *testing.T) {
 	if !strings.Contains(string(b), "BEGIN:VTIMEZONE\r\nTZID:Europe/Paris") || !strings.Contains(string(b), "DTSTART;TZID=Europe/Paris:20261201T090000") {
 		t.Fatalf("exported file:\n%s", b)
 	}
-	if code, _, errOut := relais(t, db, "ical", "import", filepath.Join(dir, "missing.ics")); code != 1 || !strings.HasPrefix(errOut, "relais ical: Cannot open") {
+	if code, _, errOut := relais(t, db, "ical", "import", filepath.Join(dir, "missing.ics")); code != 1 || !strings.HasPrefix(errOut, "relais ical: There is no file or folder") {
 		t.Fatalf("missing file: exit %d, %q", code, errOut)
 	}
 	if code, _, _ := relais(t, db, "ical", "export"); code != 2 {

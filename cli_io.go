@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +58,9 @@ func importCommand() command {
 				return usageError{"give one file to import"}
 			}
 			path := fs.Arg(0)
+			if err := checkInput(path, false); err != nil {
+				return err
+			}
 			opts := importer.Options{Kind: k, SkipBadRows: *skipBad, DryRun: *dryRun, Currency: *currency, Lang: firstNonEmptyStr(*lang, uiLang(e)), File: filepath.Base(path)}
 			var err error
 			if opts.OnDuplicate, err = importer.ParseAction(*onDup); err != nil {
@@ -67,6 +72,9 @@ func importCommand() command {
 			}
 			var mf *importer.MappingFile
 			if *mappingPath != "" {
+				if err := checkInput(*mappingPath, false); err != nil {
+					return err
+				}
 				if mf, err = importer.LoadMapping(*mappingPath); err != nil {
 					return err
 				}
@@ -134,6 +142,9 @@ func importCommand() command {
 func importAll(e *env, args []string) error {
 	if len(args) != 1 {
 		return usageError{"give the export folder to read"}
+	}
+	if err := checkInput(args[0], true); err != nil {
+		return err
 	}
 	sum, err := importer.All(e.ctx, e.store, args[0], nil)
 	if err != nil {
@@ -352,4 +363,25 @@ func firstNonEmptyStr(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// checkInput says in a sentence why path cannot be read as the file (or,
+// with dir, the folder) a command was given, before a library reports it as
+// "read x: is a directory". Each message starts with a word, not the path:
+// sentence() capitalises the first letter.
+func checkInput(path string, dir bool) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("there is no file or folder %s", path)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot read %s: permission denied", path)
+	case err != nil:
+		return fmt.Errorf("cannot read %s: %w", path, err)
+	case dir && !st.IsDir():
+		return fmt.Errorf("cannot read %s: it is a file; give the folder written by relais export all", path)
+	case !dir && st.IsDir():
+		return fmt.Errorf("cannot read %s: it is a folder, not a file", path)
+	}
+	return nil
 }

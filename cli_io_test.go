@@ -60,3 +60,34 @@ func TestCLIImportExport(t *testing.T) {
 		t.Fatalf("importing stages was not a usage error: %d %s", code, out)
 	}
 }
+
+// A missing file, a folder given as a file or a file given as the export
+// folder get one sentence naming the path, and nothing is imported.
+func TestCLIImportBadPaths(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	file := filepath.Join(dir, "c.csv")
+	os.WriteFile(file, []byte("Nom\nDupont\n"), 0o644)
+	missing := filepath.Join(dir, "missing.csv")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"import", "contacts", missing}, "relais import: There is no file or folder " + missing + ".\n"},
+		{"folder as file", []string{"import", "contacts", dir}, "relais import: Cannot read " + dir + ": it is a folder, not a file.\n"},
+		{"folder as mapping", []string{"import", "contacts", file, "--mapping", dir}, "relais import: Cannot read " + dir + ": it is a folder, not a file.\n"},
+		{"file as export folder", []string{"import", "all", file}, "relais import: Cannot read " + file + ": it is a file; give the folder written by relais export all.\n"},
+		{"folder as calendar", []string{"ical", "import", dir}, "relais ical: Cannot read " + dir + ": it is a folder, not a file.\n"},
+		{"missing calendar", []string{"ical", "import", missing}, "relais ical: There is no file or folder " + missing + ".\n"},
+		{"folder as leads", []string{"lead", "import", "--event", "SIAL", dir}, "relais lead: Cannot read " + dir + ": it is a folder, not a file.\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, append([]string{"--db", db}, c.args...)...)
+			if code != 1 || errOut != c.want {
+				t.Fatalf("exit %d\nstderr %q\nwant   %q\nstdout %s", code, errOut, c.want, out)
+			}
+		})
+	}
+}

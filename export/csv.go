@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +45,8 @@ func (c *CSV) Comma() rune { return c.w.Comma }
 func (c *CSV) Lang() string { return c.lang }
 
 // Write writes one record. Errors are sticky: once a write fails, later
-// writes do nothing and Flush reports the first error.
+// writes do nothing and Flush reports the first error. Text a spreadsheet
+// would run as a formula is written defused (see DefuseFormula).
 func (c *CSV) Write(cells ...string) error {
 	if c.err != nil {
 		return c.err
@@ -52,11 +54,56 @@ func (c *CSV) Write(cells ...string) error {
 	if c.bom(); c.err != nil {
 		return c.err
 	}
+	copied := false // the caller's slice stays as given
+	for i, cell := range cells {
+		if safe := DefuseFormula(cell); safe != cell {
+			if !copied {
+				cells, copied = append([]string(nil), cells...), true
+			}
+			cells[i] = safe
+		}
+	}
 	if err := c.w.Write(cells); err != nil {
 		c.err = fmt.Errorf("export: write CSV: %w", err)
 	}
 	return c.err
 }
+
+// DefuseFormula keeps a spreadsheet from running a text cell as a formula:
+// Excel and LibreOffice evaluate a CSV cell starting with = + - @ (or a tab
+// or carriage return before one), so a contact named
+// `=HYPERLINK("http://evil.example","clic")` would become a live link. Such a
+// cell gets a leading apostrophe, which spreadsheets read as "this is text"
+// (OWASP's advice). Plain numbers such as "-12.50" are left alone. A value
+// that already starts with apostrophes before such a character gets one more,
+// so RestoreFormula gives back exactly the original text.
+func DefuseFormula(s string) string {
+	if formulaLike(strings.TrimLeft(s, "'")) {
+		return "'" + s
+	}
+	return s
+}
+
+// RestoreFormula undoes DefuseFormula: the importer reads back what Relais
+// (or another careful tool) wrote.
+func RestoreFormula(s string) string {
+	if strings.HasPrefix(s, "'") && formulaLike(strings.TrimLeft(s, "'")) {
+		return s[1:]
+	}
+	return s
+}
+
+// formulaLike reports whether a spreadsheet would take s as a formula.
+func formulaLike(s string) bool {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return false
+	}
+	return !plainNumber.MatchString(s)
+}
+
+// plainNumber is a signed decimal, with either separator: what the writer
+// itself produces for negative amounts.
+var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+([.,][0-9]+)?$`)
 
 // Flush writes any buffered data and returns the first error met.
 func (c *CSV) Flush() error {

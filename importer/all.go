@@ -156,6 +156,7 @@ func importKindFile(ctx context.Context, tx *model.Tx, dir string, mk export.Man
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		restoreFormulas(row.Cells)
 		if err != nil {
 			bad(row, err.Error())
 			continue

@@ -373,3 +373,37 @@ func TestListExportsReadBack(t *testing.T) {
 		})
 	}
 }
+
+// A file named .vcf that holds no card at all (a picture, a CSV saved with
+// the wrong name) is refused with a sentence and saves nothing; an empty
+// file or text around real cards is still fine.
+func TestVCardNotAVCard(t *testing.T) {
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+	cases := []struct {
+		name, data string
+		wantErr    bool
+		created    int
+	}{
+		{"picture", png, true, 0},
+		{"csv", "First name,Last name\nÉlodie,Lefèvre\n", true, 0},
+		{"empty", "", false, 0},
+		{"blank lines", "\r\n\r\n", false, 0},
+		{"text around a card", "exported by X\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Élodie Lefèvre\r\nN:Lefèvre;Élodie;;;\r\nEND:VCARD\r\n", false, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := modeltest.Open(t)
+			_, err := importer.Run(context.Background(), s, importer.NewVCard(strings.NewReader(c.data), int64(len(c.data))), importer.Options{Kind: model.KindContact, File: "leads.vcf"})
+			if c.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "leads.vcf") || !strings.Contains(err.Error(), "not a vCard file") {
+					t.Fatalf("err = %v, want a sentence naming leads.vcf", err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := model.Count(context.Background(), s.DB(), model.KindContact, model.Query{}); n != c.created {
+				t.Fatalf("%d contacts, want %d", n, c.created)
+			}
+		})
+	}
+}

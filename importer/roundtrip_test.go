@@ -38,7 +38,7 @@ func seedAll(t testing.TB, s *model.Store) {
 	photo := "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 	c := &model.Contact{AccountID: acc.ID, FirstName: "Élodie", LastName: "Lefèvre", Title: "Gérante", Emails: []string{"elodie@lefevre.example", "e.l@example.fr"}, Phones: []string{"+33 3 81 00 00 00"},
 		Language: "fr", Source: "trade_show", SourceEventID: ev.ID, OwnerID: tm.ID, Tags: []string{"A-lead"}, Consent: true, ConsentAt: at, ConsentText: "J'accepte", ConsentSource: "booth scan", Grade: "A", Notes: "Aime le comté 24 mois", Photo: photo}
-	c2 := &model.Contact{FirstName: "Bob", LastName: "O'Neil"}
+	c2 := &model.Contact{FirstName: "Bob", LastName: "O'Neil", Title: "'=already quoted", Notes: "-5"}
 	modeltest.Create(t, s, c, c2)
 	deal := &model.Deal{Title: "Plateaux Noël", AccountID: acc.ID, ContactID: c.ID, StageID: st.ID, AmountMinor: 1234567, Currency: "EUR", Probability: 20, ExpectedClose: d("2026-12-15"), OwnerID: tm.ID, Status: model.OutcomeOpen}
 	prod := &model.Product{SKU: "CMT-24", Name: "Comté 24 mois", Unit: "kg", PriceMinor: 3250, Currency: "EUR", TaxRateBP: 550, Availability: model.InStock}
@@ -50,7 +50,7 @@ func seedAll(t testing.TB, s *model.Store) {
 	modeltest.Create(t, s, price, act, task, prop)
 	pl := &model.ProposalLine{ProposalID: prop.ID, Position: 1, ProductID: prod.ID, SKU: prod.SKU, Description: "Comté", QuantityMilli: 2500, Unit: "kg", UnitPriceMinor: 3250, TaxRateBP: 550}
 	ord := &model.Order{Number: "O-2026-1", AccountID: acc.ID, ContactID: c.ID, OrderDate: d("2026-11-21"), Currency: "EUR", NetMinor: 8125, Status: model.OrderOpen}
-	vendor := &model.Vendor{Name: "Traiteur Dupont", Provides: "catering", Email: "contact@dupont.example"}
+	vendor := &model.Vendor{Name: "Traiteur Dupont", Provides: "catering", Email: "contact@dupont.example", Notes: `=HYPERLINK("http://evil.example","clic")`}
 	modeltest.Create(t, s, pl, ord, vendor)
 	ol := &model.OrderLine{OrderID: ord.ID, ProductID: prod.ID, Description: "Comté", QuantityMilli: 2500, UnitPriceMinor: 3250, NetMinor: 8125}
 	appt := &model.Appointment{UID: "abc@relais", Title: "RDV Lefèvre", Start: at, End: at.Add(time.Hour), TZ: "Europe/Paris", Attendees: []string{"contact:" + c.ID}, ContactID: c.ID, AccountID: acc.ID, Status: "confirmed"}

@@ -17,6 +17,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"relais/export"
 )
 
 // Row is one record read from a file.
@@ -204,7 +206,7 @@ func (s *csvSource) HasHeader() bool   { return s.header }
 
 func (s *csvSource) Next() (Row, error) {
 	if s.pending != nil {
-		row := Row{Num: 1, Line: s.pendLine, Cells: s.pending}
+		row := Row{Num: 1, Line: s.pendLine, Cells: restoreFormulas(s.pending)}
 		s.pending = nil
 		s.num = 1
 		return row, nil
@@ -227,8 +229,17 @@ func (s *csvSource) Next() (Row, error) {
 		if blank(rec) {
 			continue // an empty line, or an empty spreadsheet row (",,,")
 		}
-		return Row{Num: s.num, Line: line, Cells: rec}, nil
+		return Row{Num: s.num, Line: line, Cells: restoreFormulas(rec)}, nil
 	}
+}
+
+// restoreFormulas drops the apostrophe that export.DefuseFormula (and other
+// careful exporters) put before text a spreadsheet would run as a formula.
+func restoreFormulas(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = export.RestoreFormula(c)
+	}
+	return cells
 }
 
 func blank(cells []string) bool {

@@ -76,6 +76,10 @@ func (s *vcardSource) Mapping() Mapping { return append(Mapping(nil), vcardColum
 func (s *vcardSource) Next() (Row, error) {
 	text, line, err := s.n.nextCard()
 	if errors.Is(err, io.EOF) {
+		if s.num == 0 && s.n.stray {
+			// Text but not one card: a file misnamed .vcf, not an empty address book.
+			return Row{}, errors.New("this is not a vCard file: it has no BEGIN:VCARD line")
+		}
 		return Row{}, io.EOF
 	}
 	s.num++
@@ -241,6 +245,7 @@ type normalizer struct {
 	counter *countingReader
 	line    int // physical lines read
 	peeked  *string
+	stray   bool // non-blank text was seen outside any card
 }
 
 // physical reads one physical line without its line ending.
@@ -324,6 +329,9 @@ func (n *normalizer) nextCard() (string, int, error) {
 				return b.String(), begin, nil
 			}
 			continue
+		}
+		if depth == 0 && key != "" {
+			n.stray = true
 		}
 		if depth != 1 {
 			continue // outside cards, or inside a card embedded in one (2.1 AGENT)

@@ -108,6 +108,11 @@ const maxFileSize = 256 << 20
 // their own bookkeeping to the same transaction).
 func ImportTx(tx *model.Tx, data []byte, opts ImportOptions) (*Report, error) {
 	doc := split(data)
+	if !doc.calendar && len(doc.items) == 0 && len(doc.warnings) > 0 {
+		// Text but no calendar at all: a web page served instead of a feed,
+		// or a file with the wrong extension. Saying "0 imported" would hide it.
+		return nil, errors.New("ical: this is not an iCalendar file: it has no BEGIN:VCALENDAR line")
+	}
 	rep := &Report{Warnings: doc.warnings, Calendar: doc.calName}
 	im, err := newImporter(tx, doc, opts)
 	if err != nil {

@@ -79,3 +79,37 @@ func TestInteropCorpus(t *testing.T) {
 		t.Errorf("only %d items imported from the corpus", totalImported)
 	}
 }
+
+// Text that holds no calendar at all (a web page served instead of a feed, a
+// picture named .ics) is refused with a sentence and saves nothing; an
+// empty file or a bare VEVENT is still read.
+func TestImportNotACalendar(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name, data string
+		wantErr    bool
+		imported   int
+	}{
+		{"web page", "<!DOCTYPE html>\n<html><body>Please log in</body></html>\n", true, 0},
+		{"picture", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", true, 0},
+		{"empty", "", false, 0},
+		{"empty calendar", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", false, 0},
+		{"bare event", "BEGIN:VEVENT\r\nUID:a@b\r\nDTSTART:20261201T090000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\n", false, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := modeltest.Open(t)
+			rep, err := ical.Import(ctx, s, strings.NewReader(c.data), ical.ImportOptions{})
+			if c.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "not an iCalendar file") {
+					t.Fatalf("err = %v, want a sentence saying it is not a calendar", err)
+				}
+			} else if err != nil || rep.Count(ical.Imported) != c.imported {
+				t.Fatalf("err %v, report %+v", err, rep)
+			}
+			if n, _ := model.Count(ctx, s.DB(), model.KindAppointment, model.Query{}); n != c.imported {
+				t.Fatalf("%d appointments saved, want %d", n, c.imported)
+			}
+		})
+	}
+}

@@ -55,6 +55,7 @@ type document struct {
 	calName  string
 	calZone  string   // X-WR-TIMEZONE: Google's zone for floating times
 	warnings []string // lines ignored outside any item
+	calendar bool     // a BEGIN:VCALENDAR line was seen
 }
 
 // unfold splits data into logical lines: CRLF, LF and lone-CR-before-LF line
@@ -152,6 +153,7 @@ func split(data []byte) *document {
 		switch {
 		case kind == "BEGIN" && name == goical.CompCalendar:
 			inCal++
+			doc.calendar = true
 		case kind == "END" && name == goical.CompCalendar && inCal > 0:
 			inCal--
 		case kind == "BEGIN":
