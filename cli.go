@@ -70,6 +70,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	dbPath := fs.String("db", "", "database file (default: in the user configuration folder)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
+			return 0
+		}
 		fmt.Fprintf(stderr, "relais: %v\n", err)
 		printUsage(stderr)
 		return 2
@@ -132,7 +136,9 @@ func sentence(err error) string {
 	for _, p := range []string{"model: ", "export: ", "demo: ", "importer: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: ", "report: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
-	if msg != "" {
+	// Capitalise a leading word, but not a leading file name ("notes.csv: …"
+	// must keep its case to stay the name of the file).
+	if first, _, _ := strings.Cut(msg, " "); msg != "" && !strings.ContainsAny(first, "./\\") {
 		msg = strings.ToUpper(msg[:1]) + msg[1:]
 	}
 	if !strings.HasSuffix(msg, ".") {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -86,5 +87,22 @@ func TestCLI(t *testing.T) {
 	code, _, errs = relais(t, db, "check")
 	if code != 1 || !strings.Contains(errs, "newer") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 		t.Fatalf("newer database: %d %q", code, errs)
+	}
+}
+
+func TestHelpAndSentences(t *testing.T) {
+	out, _, code := runCLI(t, "--help")
+	if code != 0 || !strings.HasPrefix(out, "usage: relais") {
+		t.Fatalf("--help: exit %d, %q", code, out)
+	}
+	for in, want := range map[string]string{
+		"model: the disk is full":             "The disk is full.",
+		"notes.csv: line 3: not a date":       "notes.csv: line 3: not a date.",
+		"/tmp/x.db: no such file":             "/tmp/x.db: no such file.",
+		"importer: read fake.vcf: not vCard.": "Read fake.vcf: not vCard.",
+	} {
+		if got := sentence(errors.New(in)); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -78,8 +78,17 @@ func (c *checker) text(field, v string, required bool, max int) {
 	if utf8.RuneCountInString(v) > max {
 		c.add(field, CodeTooLong, "is longer than %d characters", max)
 	}
-	if max == maxShort && strings.ContainsAny(v, "\x00\r\n") {
+	if strings.ContainsRune(v, 0) {
+		c.add(field, CodeInvalid, "must not contain a NUL character")
+	}
+	if max == maxShort && strings.ContainsAny(v, "\r\n") {
 		c.add(field, CodeInvalid, "must be a single line")
+	}
+	// Bidi embedding and override controls can make a name read differently
+	// from what it is (U+202E reverses what follows); real right-to-left
+	// names never need them in a one-line field.
+	if max == maxShort && strings.ContainsAny(v, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+		c.add(field, CodeInvalid, "must not contain text-direction control characters")
 	}
 }
 

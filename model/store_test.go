@@ -195,6 +195,8 @@ func TestValidation(t *testing.T) {
 		{"ErrOneLine", &model.Contact{LastName: "Line\nbreak"}, "last_name", model.CodeInvalid},
 		{"ErrTooLong", &model.Contact{LastName: strings.Repeat("é", 201)}, "last_name", model.CodeTooLong},
 		{"ErrInvalidUTF8", &model.Contact{LastName: "caf\xe9"}, "last_name", model.CodeInvalid},
+		{"ErrBidiOverride", &model.Contact{LastName: "Invoice\u202egnp.exe"}, "last_name", model.CodeInvalid},
+		{"ErrNULInNotes", &model.Contact{LastName: "X", Notes: "a\x00b"}, "notes", model.CodeInvalid},
 		{"ErrConsentDate", &model.Contact{LastName: "X", Consent: true}, "consent_at", model.CodeRequired},
 		{"ErrGrade", &model.Contact{LastName: "X", Grade: "E"}, "grade", model.CodeInvalid},
 		{"ErrCurrency", &model.Deal{Title: "D", StageID: smp.Stage.ID, Currency: "euro", Status: "open"}, "currency", model.CodeInvalid},
