@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -145,6 +146,16 @@ func sentence(err error) string {
 		msg += "."
 	}
 	return msg
+}
+
+// writeError says that path could not be written and why, naming the file
+// the user asked for rather than the temporary file the write went through.
+func writeError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot write %s: %w", path, err)
 }
 
 func printUsage(w io.Writer) {

@@ -261,7 +261,7 @@ func exportList(e *env, k model.Kind, path string, deleted bool, vcardVersion st
 	tmp := path + ".partial"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return 0, err
+		return 0, writeError(path, err)
 	}
 	defer func() {
 		f.Close()

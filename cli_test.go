@@ -106,3 +106,19 @@ func TestHelpAndSentences(t *testing.T) {
 		}
 	}
 }
+
+// A file that cannot be written is named as the user gave it, not as the
+// temporary file the write went through.
+func TestWriteErrorNamesTheFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	for _, args := range [][]string{
+		{"export", "contacts", "-o", "/nonexistent-dir/c.csv"},
+		{"report", "monthly", "--month", "2026-10", "-o", "/nonexistent-dir/r.pdf"},
+	} {
+		code, _, errs := relais(t, db, args...)
+		want := "Cannot write " + args[len(args)-1] + ": no such file or directory."
+		if code != 1 || !strings.Contains(errs, want) || strings.Contains(errs, ".partial") || strings.Contains(errs, ".relais-") {
+			t.Errorf("%v: exit %d, %q; want %q", args, code, errs, want)
+		}
+	}
+}
