@@ -57,6 +57,7 @@ type importDialog struct {
 	errs     *widget.Label
 	status   *widget.Label
 	gen      int // the preview being loaded; older answers are dropped
+	last     *importer.Summary // of the last import or dry run
 	dryRun   *widget.Button
 	importBt *widget.Button
 	dlg      dialog.Dialog
@@ -458,6 +459,7 @@ func (d *importDialog) run(dry bool) {
 		sum, err = importer.Run(ctx, d.a.store, src, opts)
 		return err
 	}, func() {
+		d.last = sum
 		if sum.Committed {
 			d.a.changed()
 			if d.a.current != nil {
