@@ -56,7 +56,7 @@ type importDialog struct {
 	table    *widget.Table
 	errs     *widget.Label
 	status   *widget.Label
-	gen      int // the preview being loaded; older answers are dropped
+	gen      int               // the preview being loaded; older answers are dropped
 	last     *importer.Summary // of the last import or dry run
 	dryRun   *widget.Button
 	importBt *widget.Button
