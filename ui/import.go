@@ -51,8 +51,9 @@ type importDialog struct {
 	mapBox  *fyne.Container
 
 	preview  []importer.PreviewRow
-	shown    []int    // indexes into export.Columns(kind) of the preview's columns
-	titles   []string // their titles
+	cells    map[int][]string // the file's cells of the previewed rows, by row number
+	shown    []int            // indexes into export.Columns(kind) of the preview's columns
+	titles   []string         // their titles
 	table    *widget.Table
 	errs     *widget.Label
 	status   *widget.Label
@@ -78,6 +79,9 @@ func (a *App) onImport() {
 		a.openImport(path)
 	}, a.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".vcf", ".vcard"}))
+	if dir, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(a.store.Path()))); err == nil {
+		d.SetLocation(dir)
+	}
 	d.Show()
 }
 
@@ -140,7 +144,8 @@ func (a *App) openImport(path string) *importDialog {
 	previewBox := container.NewBorder(heading(lang.L("io.ui.preview")), container.NewVBox(heading(lang.L("io.ui.row_errors")), errScroll), nil, nil, d.table)
 	split := container.NewHSplit(mapping, previewBox)
 	split.Offset = 0.4
-	options := container.NewHBox(widget.NewLabel(lang.L("io.ui.on_duplicate")), d.onDup, d.skipBad)
+	dup := container.NewGridWrap(fyne.NewSize(210, d.onDup.MinSize().Height), d.onDup) // its labels are whole words
+	options := container.NewHBox(widget.NewLabel(lang.L("io.ui.on_duplicate")), dup, d.skipBad)
 	buttons := container.NewHBox(d.dryRun, d.importBt)
 	bottom := container.NewVBox(d.status, container.NewBorder(nil, nil, options, buttons))
 	body := container.NewBorder(container.NewVBox(fileRow, what), bottom, nil, nil, split)
@@ -302,6 +307,7 @@ func (d *importDialog) reload() {
 		}
 		defer src.Close()
 		rows, _, err := importer.Preview(ctx, d.a.store, src, opts, previewRows)
+		cells := d.firstCells(previewRows)
 		return func() {
 			if gen != d.gen {
 				return
@@ -319,6 +325,7 @@ func (d *importDialog) reload() {
 			}
 			d.importBt.Enable()
 			d.dryRun.Enable()
+			d.cells = cells
 			d.showPreview(opts.Kind, rows)
 		}
 	})
@@ -417,7 +424,45 @@ func (d *importDialog) cell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.SetText("")
 		return
 	}
-	l.SetText(d.format(r.Values[d.shown[i]]))
+	l.SetText(d.value(r, d.shown[i]))
+}
+
+// value is the text of column c of a previewed row. A reference to a record
+// the import would create (an account named by a contact row) has no label
+// yet, since the preview is rolled back: it shows the file's text instead
+// of an id.
+func (d *importDialog) value(r importer.PreviewRow, c int) string {
+	v := r.Values[c]
+	col := export.Columns(model.Kind(d.kind.Value()))[c]
+	if col.Type == export.TypeRef && !v.Empty && r.Fields != nil && v.Text == fmt.Sprint(r.Fields[col.Field]) {
+		for i, f := range d.mapping {
+			if f == col.Field && i < len(d.cells[r.Row]) {
+				return lang.L("io.ui.new_ref", map[string]any{"Name": d.cells[r.Row][i]})
+			}
+		}
+	}
+	return d.format(v)
+}
+
+// firstCells reads the cells of the file's first n rows, by row number.
+func (d *importDialog) firstCells(n int) map[int][]string {
+	out := map[int][]string{}
+	src, _, err := d.open()
+	if err != nil {
+		return out
+	}
+	defer src.Close()
+	for len(out) < n {
+		row, err := src.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) || row.Num == 0 {
+				break
+			}
+			continue
+		}
+		out[row.Num] = row.Cells
+	}
+	return out
 }
 
 // actionKey maps a preview action to its translation key suffix.
