@@ -439,3 +439,24 @@ func Label(ctx context.Context, db Querier, id string) (string, error) {
 	}
 	return label, nil
 }
+
+// ContactQuery is f as a Query over contacts (for List, Count and the list
+// exports), in the order the contact list shows them.
+func ContactQuery(f ListFilter) Query {
+	where, args := contactWhere(f)
+	order := "last_name, first_name"
+	if f.Sort == "recent" {
+		order = "updated_at DESC"
+	}
+	return Query{Where: "id IN (SELECT c.id FROM contacts c WHERE " + where + ")", Args: args, OrderBy: order}
+}
+
+// AccountQuery is f as a Query over accounts, in the account list's order.
+func AccountQuery(f ListFilter) Query {
+	where, args := accountWhere(f)
+	order := "name"
+	if f.Sort == "recent" {
+		order = "updated_at DESC"
+	}
+	return Query{Where: "id IN (SELECT a.id FROM accounts a WHERE " + where + ")", Args: args, OrderBy: order}
+}

@@ -86,7 +86,7 @@ func newAccountsScreen(a *App) screen {
 	newBtn := widget.NewButtonWithIcon(lang.L("accounts.new"), theme.ContentAddIcon(), s.newRecord)
 	// Three filters a row: five in one row cut their labels ("Étiquet…") at 1366 px.
 	filters := container.NewGridWithColumns(3, s.tag, s.segment, s.owner, s.region, s.sort, newBtn)
-	left := container.NewBorder(container.NewVBox(filters, s.count), nil, nil, nil, s.list)
+	left := container.NewBorder(container.NewVBox(filters, container.NewBorder(nil, nil, nil, a.exportButton(s), s.count)), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, s.detail.scroll)
 	split.Offset = 0.45
 	s.box = split
@@ -99,6 +99,11 @@ func (s *accountsScreen) title() string              { return lang.L("nav.accoun
 func (s *accountsScreen) icon() fyne.Resource        { return theme.HomeIcon() }
 func (s *accountsScreen) content() fyne.CanvasObject { return s.box }
 func (s *accountsScreen) kinds() []model.Kind        { return []model.Kind{model.KindAccount} }
+
+// exportQuery is the list as filtered now, for File › Export this list.
+func (s *accountsScreen) exportQuery() (model.Kind, model.Query) {
+	return model.KindAccount, model.AccountQuery(s.filter)
+}
 
 func (s *accountsScreen) refresh() {
 	a := s.a

@@ -431,6 +431,10 @@ func (a *App) menu() *fyne.MainMenu {
 		item("menu.find", fyne.KeyF, a.search.focus),
 		item("menu.log", fyne.KeyL, a.onLog),
 		fyne.NewMenuItemSeparator(),
+		item("io.ui.menu_import", fyne.KeyI, a.onImport),
+		item("io.ui.menu_export", fyne.KeyE, a.onExportCurrent),
+		item("io.ui.menu_export_all", "", a.onExportAll),
+		fyne.NewMenuItemSeparator(),
 		item("menu.backup", "", a.onBackup),
 		item("menu.restore", "", a.onRestore),
 	)

@@ -92,7 +92,7 @@ func newContactsScreen(a *App) screen {
 	newBtn := widget.NewButtonWithIcon(lang.L("contacts.new"), theme.ContentAddIcon(), s.newRecord)
 	// Three filters a row: five in one row cut their labels ("Étiquet…") at 1366 px.
 	filters := container.NewGridWithColumns(3, s.tag, s.segment, s.owner, s.source, s.sort, newBtn)
-	left := container.NewBorder(container.NewVBox(filters, s.count), nil, nil, nil, s.list)
+	left := container.NewBorder(container.NewVBox(filters, container.NewBorder(nil, nil, nil, a.exportButton(s), s.count)), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, s.detail.scroll)
 	split.Offset = 0.45
 	s.box = split
@@ -108,6 +108,11 @@ func (s *contactsScreen) title() string              { return lang.L("nav.contac
 func (s *contactsScreen) icon() fyne.Resource        { return theme.AccountIcon() }
 func (s *contactsScreen) content() fyne.CanvasObject { return s.box }
 func (s *contactsScreen) kinds() []model.Kind        { return []model.Kind{model.KindContact} }
+
+// exportQuery is the list as filtered now, for File › Export this list.
+func (s *contactsScreen) exportQuery() (model.Kind, model.Query) {
+	return model.KindContact, model.ContactQuery(s.filter)
+}
 
 // refresh reloads the filter choices and the list, and the open contact
 // unless it is being edited.

@@ -99,7 +99,7 @@ func newProductsScreen(a *App) screen {
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
 	newBtn := widget.NewButtonWithIcon(lang.L("product.ui.new"), theme.ContentAddIcon(), s.newRecord)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.avail, s.search), container.NewBorder(nil, nil, nil, newBtn, s.count))
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.avail, s.search), container.NewBorder(nil, nil, nil, container.NewHBox(a.exportButton(s), newBtn), s.count))
 	left := container.NewBorder(top, nil, nil, nil, s.list)
 
 	s.price = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -131,6 +131,9 @@ func (s *productsScreen) content() fyne.CanvasObject         { return s.box }
 func (s *productsScreen) kinds() []model.Kind                { return []model.Kind{model.KindProduct} }
 func (s *productsScreen) openRecord(_ model.Kind, id string) { s.open(id) }
 func (s *productsScreen) save()                              { s.onSave() }
+
+// exportQuery is the list as searched and filtered now.
+func (s *productsScreen) exportQuery() (model.Kind, model.Query) { return model.KindProduct, s.where }
 func (s *productsScreen) cancel() {
 	if s.cur != nil && s.cur.ID != "" {
 		s.open(s.cur.ID)
