@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -247,10 +246,9 @@ func exportCommand() command {
 		}}
 }
 
-// exportList writes one list to path, the format chosen by its extension.
-// It writes a temporary file and renames it, so a failed export never
-// leaves half a file where the user expects a whole one.
-func exportList(e *env, k model.Kind, path string, deleted bool, vcardVersion string, opts export.Options) (n int, err error) {
+// exportList writes one list to path, the format chosen by its extension
+// (export.ListFile, shared with the window's Export…).
+func exportList(e *env, k model.Kind, path string, deleted bool, vcardVersion string, opts export.Options) (int, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".csv" && ext != ".xlsx" && ext != ".vcf" {
 		return 0, usageError{"the file must end in .csv, .xlsx or .vcf"}
@@ -258,51 +256,13 @@ func exportList(e *env, k model.Kind, path string, deleted bool, vcardVersion st
 	if ext == ".vcf" && k != model.KindContact {
 		return 0, usageError{"only contacts export to vCard (.vcf)"}
 	}
-	tmp := path + ".partial"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return 0, writeError(path, err)
-	}
-	defer func() {
-		f.Close()
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	q := model.Query{WithDeleted: deleted}
-	switch ext {
-	case ".vcf":
-		n, err = export.Contacts(e.ctx, e.store.DB(), q, bw, vcardVersion)
-	case ".csv":
-		tw := export.NewCSVTable(bw, opts)
-		if n, err = export.List(e.ctx, e.store.DB(), k, q, tw, opts); err == nil {
-			err = tw.Close()
-		}
-	case ".xlsx":
-		var tw export.TableWriter
-		if tw, err = export.NewXLSXTable(bw, export.Text(opts.Lang, "io.sheet."+string(k)), opts); err == nil {
-			if n, err = export.List(e.ctx, e.store.DB(), k, q, tw, opts); err == nil {
-				err = tw.Close()
-			}
-		}
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	return n, err
+	return export.ListFile(e.ctx, e.store.DB(), k, model.Query{WithDeleted: deleted}, path, vcardVersion, opts)
 }
 
 // uiLang is the language the user chose in the app, else the system's.
 func uiLang(e *env) string {
 	if e.store != nil {
-		if l, err := e.store.Setting(e.ctx, "language", ""); err == nil && l != "" {
+		if l, err := e.store.Setting(e.ctx, model.SettingLanguage, ""); err == nil && l != "" {
 			return l
 		}
 	}

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -114,65 +111,14 @@ func (a *App) exportListTo(k model.Kind, q model.Query, path, vcardVersion strin
 	var n int
 	a.runLong(lang.L("io.ui.export_title"), func(ctx context.Context, _ model.Progress) error {
 		var err error
-		n, err = writeList(ctx, a.store.DB(), k, q, path, vcardVersion, export.Options{Lang: a.lang, Location: a.opts.Location})
+		n, err = export.ListFile(ctx, a.store.DB(), k, q, path, vcardVersion, export.Options{Lang: a.lang, Location: a.opts.Location})
 		return err
 	}, func() {
 		a.notify(lang.L("io.ui.exported", map[string]any{"Count": n, "Path": path}))
 	})
 }
 
-// errNoVCard is returned when a list other than contacts is asked for as vCard.
-var errNoVCard = errors.New("ui: only contacts export to vCard")
-
-// writeList writes the records of kind k matching q to path, as CSV (in the
-// user's language), XLSX or vCard by the file's extension, as `relais
-// export` does. It writes a temporary file and renames it, so a failed or
-// cancelled export never leaves half a file where the user expects one.
-func writeList(ctx context.Context, db model.Querier, k model.Kind, q model.Query, path, vcardVersion string, opts export.Options) (n int, err error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".vcf" && k != model.KindContact {
-		return 0, errNoVCard
-	}
-	tmp := path + ".partial"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		f.Close()
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	switch ext {
-	case ".vcf":
-		n, err = export.Contacts(ctx, db, q, bw, vcardVersion)
-	case ".xlsx":
-		var tw export.TableWriter
-		if tw, err = export.NewXLSXTable(bw, export.Text(opts.Lang, "io.sheet."+string(k)), opts); err == nil {
-			if n, err = export.List(ctx, db, k, q, tw, opts); err == nil {
-				err = tw.Close()
-			}
-		}
-	default: // .csv, or no extension: CSV is what every program opens
-		tw := export.NewCSVTable(bw, opts)
-		if n, err = export.List(ctx, db, k, q, tw, opts); err == nil {
-			err = tw.Close()
-		}
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	return n, err
-}
-
+// export.ErrNoVCard is returned when a list other than contacts is asked for as vCard.
 // onExportAll asks for a folder and writes the whole database there as CSV
 // files with a JSON manifest (export.All).
 func (a *App) onExportAll() {

@@ -239,7 +239,7 @@ func TestExportFilteredContacts(t *testing.T) {
 	}
 
 	// Accounts cannot go to vCard: the file is not written.
-	if _, err := writeList(t.Context(), a.store.DB(), model.KindAccount, model.Query{}, filepath.Join(dir, "a.vcf"), export.VCard4, export.Options{Lang: "fr"}); err == nil {
+	if _, err := export.ListFile(t.Context(), a.store.DB(), model.KindAccount, model.Query{}, filepath.Join(dir, "a.vcf"), export.VCard4, export.Options{Lang: "fr"}); err == nil {
 		t.Error("accounts exported to vCard")
 	}
 }
