@@ -281,7 +281,7 @@ func (e *engine) recordErrors(row Row, err error) ([]RowError, error) {
 	if ves, ok := model.AsValidation(err); ok {
 		var out []RowError
 		for _, ve := range ves {
-			re := RowError{Row: row.Num, Line: row.Line, Field: ve.Field, Msg: fieldMsg(e.opts.Kind, ve)}
+			re := RowError{Row: row.Num, Line: row.Line, Field: ve.Field, Code: ve.Code, Msg: fieldMsg(e.opts.Kind, ve)}
 			if i, ok := e.colOf[ve.Field]; ok {
 				re.Column = e.cols[i]
 			}

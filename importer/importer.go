@@ -77,7 +77,8 @@ type RowError struct {
 	Line   int    // the file line where the row starts (CSV, vCard), 0 if not known
 	Column string // the column's title, "" when the problem is the whole row
 	Field  string // the field it feeds
-	Msg    string
+	Code   string // the model.ValidationError code when the store refused the value, for translation
+	Msg    string // an English sentence
 }
 
 func (e RowError) String() string {

@@ -383,7 +383,7 @@ func (d *importDialog) showPreview(k model.Kind, rows []importer.PreviewRow) {
 			bad++
 		}
 		for _, e := range r.Errors {
-			lines = append(lines, rowErrorText(e))
+			lines = append(lines, rowErrorText(d.kindValue(), e))
 		}
 	}
 	if len(lines) == 0 {
@@ -395,12 +395,21 @@ func (d *importDialog) showPreview(k model.Kind, rows []importer.PreviewRow) {
 }
 
 // rowErrorText is one row error as the user reads it: row, column, reason.
-func rowErrorText(e importer.RowError) string {
-	if e.Column == "" {
-		return lang.L("io.ui.row_error", map[string]any{"Row": e.Row, "Msg": e.Msg})
+// A value the store refused is explained in the user's language (the
+// form's own messages); other reasons are the importer's sentence.
+func rowErrorText(k model.Kind, e importer.RowError) string {
+	msg := e.Msg
+	if e.Code != "" && e.Field != "" {
+		msg = validationText(k, &model.ValidationError{Field: e.Field, Code: e.Code})
 	}
-	return lang.L("io.ui.row_col_error", map[string]any{"Row": e.Row, "Column": e.Column, "Msg": e.Msg})
+	if e.Column == "" {
+		return lang.L("io.ui.row_error", map[string]any{"Row": e.Row, "Msg": msg})
+	}
+	return lang.L("io.ui.row_col_error", map[string]any{"Row": e.Row, "Column": e.Column, "Msg": msg})
 }
+
+// kindValue is the kind of record the file is read as.
+func (d *importDialog) kindValue() model.Kind { return model.Kind(d.kind.Value()) }
 
 // cell draws one cell of the preview table: the action, then the values.
 func (d *importDialog) cell(id widget.TableCellID, o fyne.CanvasObject) {
@@ -537,7 +546,7 @@ func (a *App) showImportSummary(sum *importer.Summary) {
 			errs = append(errs, lang.L("io.ui.sum_more", map[string]any{"Count": len(sum.Errors) - i + sum.MoreErrors}))
 			break
 		}
-		errs = append(errs, rowErrorText(e))
+		errs = append(errs, rowErrorText(sum.Kind, e))
 	}
 	if len(sum.Errors) <= 100 && sum.MoreErrors > 0 {
 		errs = append(errs, lang.L("io.ui.sum_more", map[string]any{"Count": sum.MoreErrors}))

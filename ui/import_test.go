@@ -82,7 +82,7 @@ func TestImportFrenchCSV(t *testing.T) {
 	if strings.Join(actions, ",") != "create,error,update,create" {
 		t.Errorf("preview actions = %v", actions)
 	}
-	if got := d.errs.Text; !strings.Contains(got, "Ligne 3, colonne « E-mail »") {
+	if got := d.errs.Text; !strings.Contains(got, "Ligne 3, colonne « E-mail »") || !strings.Contains(got, "n’est pas une adresse e-mail") {
 		t.Errorf("row errors = %q, want row 3, column E-mail", got)
 	}
 	if !contains(d.titles, "Prénom") || !contains(d.titles, "E-mails") {
