@@ -563,9 +563,9 @@ func (e *engine) createAccount(name string) (string, error) {
 		}
 		return "", err
 	}
-	e.sum.AccountsCreated++
 	e.refs.learn(model.KindAccount, a)
-	e.pending = append(e.pending, func() { e.refs.commit() })
+	// Counted once the row succeeds: a refused row's account is not kept.
+	e.pending = append(e.pending, func() { e.sum.AccountsCreated++; e.refs.commit() })
 	return a.ID, nil
 }
 

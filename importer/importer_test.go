@@ -202,6 +202,17 @@ func TestAllOrNothingAndSkipBadRows(t *testing.T) {
 			t.Fatalf("%+v", sum)
 		}
 	})
+	t.Run("AccountsOfRefusedRowsNotCounted", func(t *testing.T) {
+		s := modeltest.Open(t)
+		f := writeFile(t, "acc.csv", "Nom,Société,Email\nDupont,Alpha,jean@alpha.fr\nDurand,Beta,pas-un-email\n")
+		sum := runFile(t, s, f, importer.Options{SkipBadRows: true})
+		if sum.AccountsCreated != 1 || sum.Created != 1 || sum.Failed != 1 {
+			t.Fatalf("accounts created %d (want 1), created %d, failed %d", sum.AccountsCreated, sum.Created, sum.Failed)
+		}
+		if n, _ := model.Count(ctx, s.DB(), model.KindAccount, model.Query{}); n != 1 {
+			t.Fatalf("%d accounts stored, want 1", n)
+		}
+	})
 	t.Run("OneTransaction", func(t *testing.T) {
 		s := modeltest.Open(t)
 		runFile(t, s, writeFile(t, "ok.csv", "Nom,Société\nA,X\nB,Y\nC,X\n"), importer.Options{})
