@@ -175,9 +175,9 @@ func Refs(k Kind) map[string]Kind {
 	return out
 }
 
-// UniqueKey is a set of fields whose values must be unique among the records
-// of one kind, as the local schema enforces (0001_init.sql). LiveOnly keys
-// ignore records in the trash.
+// UniqueKey is a set of fields whose values must be unique among the live
+// records of one kind (the `db:",unique"` fields, which the store checks on
+// local edits). LiveOnly keys ignore records in the trash.
 type UniqueKey struct {
 	Fields   []string
 	LiveOnly bool
@@ -185,16 +185,19 @@ type UniqueKey struct {
 
 // UniqueKeys lists the unique keys of kind k. The hub enforces them too:
 // two laptops offline can each create a product with the same SKU, and the
-// second must be refused at the hub rather than break every other laptop's
-// pull.
+// second is refused at the hub with a code the user sees. Proposal numbers
+// are not among them: two laptops making "revision 2" of one proposal
+// offline both keep theirs (their ids differ) rather than lose one.
 func UniqueKeys(k Kind) []UniqueKey {
-	switch k {
-	case KindProduct:
-		return []UniqueKey{{Fields: []string{"sku"}, LiveOnly: true}}
-	case KindProposal:
-		return []UniqueKey{{Fields: []string{"number", "revision"}}}
-	case KindOrder:
-		return []UniqueKey{{Fields: []string{"number"}}}
+	ki, ok := kindByName[k]
+	if !ok {
+		return nil
 	}
-	return nil
+	var out []UniqueKey
+	for _, c := range ki.cols {
+		if c.unique {
+			out = append(out, UniqueKey{Fields: []string{c.name}, LiveOnly: true})
+		}
+	}
+	return out
 }

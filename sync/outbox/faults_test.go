@@ -182,3 +182,42 @@ func TestRestoredLaptopSyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Two laptops offline each make "revision 2" of the same proposal: both
+// revisions reach the team, neither is refused or lost.
+func TestConcurrentProposalRevisions(t *testing.T) {
+	ctx := context.Background()
+	h := hubtest.Start(t, hubtest.SQLite)
+	a := newLaptop(t, "A", h.URL, h.AddUser(t, "Anne"), nil, nil)
+	b := newLaptop(t, "B", h.URL, h.AddUser(t, "Bruno"), nil, nil)
+	acc := &model.Account{Name: "Hôtel du Lac"}
+	modeltest.Create(t, a.store, acc)
+	p, err := a.store.NewProposal(ctx, model.ProposalSource{AccountID: acc.ID, Title: "Cuisine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.syncOK(t)
+	b.syncOK(t)
+	ra, err := a.store.NewRevision(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.store.NewRevision(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ra.Number != rb.Number || ra.Revision != 2 || rb.Revision != 2 {
+		t.Fatalf("revisions %s-R%d and %s-R%d", ra.Number, ra.Revision, rb.Number, rb.Revision)
+	}
+	for _, l := range []*laptop{a, b, a} {
+		if rep := l.syncOK(t); rep.Rejected != 0 {
+			t.Fatalf("%s: %d changes refused", l.name, rep.Rejected)
+		}
+	}
+	for _, l := range []*laptop{a, b} {
+		n, err := model.Count(ctx, l.store.DB(), model.KindProposal, model.Query{Where: "number = ? AND revision = 2", Args: []any{p.Number}})
+		if err != nil || n != 2 {
+			t.Fatalf("%s has %d revisions 2 (%v), want both", l.name, n, err)
+		}
+	}
+}
