@@ -186,18 +186,20 @@ func Clashes(ctx context.Context, db model.Querier, eventID string) ([]Clash, er
 // ShiftClashes finds what overlaps one shift (saved or not); ev is its event.
 func ShiftClashes(ctx context.Context, db model.Querier, sh *model.RotaShift, ev *model.Event) ([]Clash, error) {
 	from, to := model.FormatTime(sh.Start), model.FormatTime(sh.End)
-	apps, err := model.List[model.Appointment](ctx, db, model.Query{Where: `start_at < ? AND end_at > ? AND status != 'cancelled'
-		AND (owner_id = ? OR EXISTS (SELECT 1 FROM json_each(appointments.attendees) WHERE json_each.value = ?))`,
-		Args: []any{to, from, sh.MemberID, "member:" + sh.MemberID}, OrderBy: "start_at"})
+	// Occurrences, not rows: a weekly meeting made months ago clashes with
+	// this week's shift even though its first date is long past.
+	occ, err := model.Occurrences(ctx, db, sh.Start, sh.End, model.CalendarFilter{MemberID: sh.MemberID})
 	if err != nil {
 		return nil, err
 	}
 	var out []Clash
-	for _, ap := range apps {
+	for _, oc := range occ {
+		ap := *oc.Appt
+		ap.Start, ap.End = oc.Start, oc.End // this occurrence's times
 		if ev != nil && ap.EventID == ev.ID && ev.Booth != "" && strings.EqualFold(strings.TrimSpace(ap.Location), strings.TrimSpace(ev.Booth)) {
 			continue
 		}
-		out = append(out, Clash{Shift: sh, Appointment: ap})
+		out = append(out, Clash{Shift: sh, Appointment: &ap})
 	}
 	others, err := model.List[model.RotaShift](ctx, db, model.Query{Where: "member_id = ? AND id != ? AND start_at < ? AND end_at > ?",
 		Args: []any{sh.MemberID, sh.ID, to, from}, OrderBy: "start_at"})

@@ -86,7 +86,10 @@ func TestClashes(t *testing.T) {
 	cancelled := &model.Appointment{Title: "Cancelled", Start: at(27, 9), End: at(27, 10), OwnerID: sh.me.ID, Status: "cancelled"}
 	adjacent := &model.Appointment{Title: "Breakfast", Start: at(27, 8), End: at(27, 9), OwnerID: sh.me.ID}
 	someoneElse := &model.Appointment{Title: "Not ours", Start: at(27, 10), End: at(27, 11), OwnerID: rep.ID}
-	modeltest.Create(t, sh.s, double, owned, invited, boothMeeting, cancelled, adjacent, someoneElse)
+	// A weekly review that began a month ago: today's occurrence clashes.
+	weekly := &model.Appointment{Title: "Weekly review", Start: at(27, 15).AddDate(0, 0, -28), End: at(27, 16).AddDate(0, 0, -28),
+		TZ: "Europe/Paris", RRule: "FREQ=WEEKLY", OwnerID: rep.ID}
+	modeltest.Create(t, sh.s, double, owned, invited, boothMeeting, cancelled, adjacent, someoneElse, weekly)
 	got, err := Clashes(ctx, sh.s.DB(), sh.ev.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -99,12 +102,15 @@ func TestClashes(t *testing.T) {
 		}
 		lines = append(lines, c.Shift.MemberID[:4]+"/"+what)
 	}
-	want := []string{sh.me.ID[:4] + "/Call with the bank", rep.ID[:4] + "/Supplier visit", rep.ID[:4] + "/shift"}
+	want := []string{sh.me.ID[:4] + "/Call with the bank", rep.ID[:4] + "/Supplier visit", rep.ID[:4] + "/Weekly review", rep.ID[:4] + "/shift"}
 	if strings.Join(lines, ",") != strings.Join(want, ",") {
 		t.Errorf("clashes %v, want %v", lines, want)
 	}
-	if got[2].Other == nil || got[2].Other.ID != double.ID {
-		t.Errorf("double booking not named: %+v", got[2])
+	if len(got) == 4 && (got[3].Other == nil || got[3].Other.ID != double.ID) {
+		t.Errorf("double booking not named: %+v", got[3])
+	}
+	if len(got) == 4 && !got[2].Appointment.Start.Equal(at(27, 15)) {
+		t.Errorf("the weekly review clashes at %v, want this week's occurrence", got[2].Appointment.Start)
 	}
 }
 
