@@ -49,7 +49,8 @@ func (a *App) showWelcome() {
 	w.name.OnSubmitted = func(string) { w.onStartEmpty() }
 	empty := widget.NewButtonWithIcon(lang.L("welcome.start_empty"), theme.DocumentCreateIcon(), w.onStartEmpty)
 	empty.Importance = widget.HighImportance
-	buttons := container.NewGridWithColumns(2, empty)
+	// One above the other: side by side, the French labels do not fit 560 px.
+	buttons := container.NewVBox(empty)
 	if a.opts.LoadDemo != nil {
 		buttons.Add(widget.NewButtonWithIcon(lang.L("welcome.load_demo"), theme.DownloadIcon(), w.onLoadDemo))
 	}
