@@ -103,11 +103,11 @@ type OverdueItem struct {
 }
 
 // OverdueItems lists the checklist items not done whose due date is before
-// today, of events not cancelled, most overdue first; the Today screen
-// shows them.
+// today, of events neither cancelled nor marked done (a finished show's
+// leftovers would only nag), most overdue first; the Today screen shows them.
 func OverdueItems(ctx context.Context, db model.Querier, today model.Date, limit int) ([]OverdueItem, error) {
 	items, err := model.List[model.EventItem](ctx, db, model.Query{Where: `status != 'done' AND due IS NOT NULL AND due < ?
-		AND event_id IN (SELECT id FROM events WHERE deleted_at IS NULL AND status != 'cancelled')`,
+		AND event_id IN (SELECT id FROM events WHERE deleted_at IS NULL AND status NOT IN ('cancelled', 'done'))`,
 		Args: []any{today.String()}, OrderBy: "due, position", Limit: limit})
 	if err != nil {
 		return nil, err

@@ -51,14 +51,16 @@ func TestOverdueItems(t *testing.T) {
 	sh := newShow(t)
 	ctx := context.Background()
 	cancelled := &model.Event{Name: "Salon annulé", Type: TypeTradeShow, StartDate: model.MustDate("2026-12-10"), Currency: "EUR", Status: "cancelled"}
-	modeltest.Create(t, sh.s, cancelled)
+	over := &model.Event{Name: "Salon terminé", Type: TypeTradeShow, StartDate: model.MustDate("2026-03-10"), Currency: "EUR", Status: "done"}
+	modeltest.Create(t, sh.s, cancelled, over)
 	late := &model.EventItem{EventID: sh.ev.ID, Title: "Ship the booth out", Due: model.MustDate("2026-11-20"), Status: "doing", PlannedCostMinor: 120000}
 	later := &model.EventItem{EventID: sh.ev.ID, Title: "Print brochures", Due: model.MustDate("2026-11-26"), Status: "todo"}
 	modeltest.Create(t, sh.s, late, later,
 		&model.EventItem{EventID: sh.ev.ID, Title: "Badges", Due: model.MustDate("2026-11-01"), Status: "done"},
 		&model.EventItem{EventID: sh.ev.ID, Title: "Due today", Due: model.MustDate("2026-11-27"), Status: "todo"},
 		&model.EventItem{EventID: sh.ev.ID, Title: "No date", Status: "todo"},
-		&model.EventItem{EventID: cancelled.ID, Title: "Of a cancelled show", Due: model.MustDate("2026-11-02"), Status: "todo"})
+		&model.EventItem{EventID: cancelled.ID, Title: "Of a cancelled show", Due: model.MustDate("2026-11-02"), Status: "todo"},
+		&model.EventItem{EventID: over.ID, Title: "Of a show marked done", Due: model.MustDate("2026-03-20"), Status: "doing"})
 	got, err := OverdueItems(ctx, sh.s.DB(), model.MustDate("2026-11-27"), 10)
 	if err != nil {
 		t.Fatal(err)
