@@ -134,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // prefixes that help a developer ("model: ") are dropped for the user.
 func sentence(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"model: ", "export: ", "demo: ", "importer: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: ", "report: "} {
+	for _, p := range []string{"model: ", "export: ", "demo: ", "importer: ", "ical: ", "caldav: ", "outbox: ", "hub: ", "ui: ", "report: ", "leads: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	// Capitalise a leading word, but not a leading file name ("notes.csv: …"
