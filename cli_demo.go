@@ -39,6 +39,7 @@ func demoCommand() command {
 			for _, k := range kinds {
 				fmt.Fprintf(e.stdout, "%-14s %d\n", k, counts[model.Kind(k)])
 			}
+			fmt.Fprintf(e.stderr, "%s now holds demo data: it will not sync with a team hub.\n", e.store.Path())
 			return nil
 		}}
 }
