@@ -133,7 +133,7 @@ func (s *contactsScreen) refresh() {
 			}
 			s.tag.setOptions(valuesOptions("filter.any_tag", tags), s.tag.Value())
 			s.segment.setOptions(valuesOptions("filter.any_segment", segs), s.segment.Value())
-			s.source.setOptions(valuesOptions("filter.any_source", srcs), s.source.Value())
+			s.source.setOptions(sourceOptions(srcs), s.source.Value())
 			members[0].label = lang.L("filter.any_owner")
 			s.owner.setOptions(members, s.owner.Value())
 		}
@@ -293,7 +293,7 @@ func (s *contactsScreen) show(d *contactDetail) {
 			pair{"field.emails", strings.Join(c.Emails, ", ")},
 			pair{"field.phones", strings.Join(c.Phones, ", ")},
 			pair{"field.language", languageName(c.Language)},
-			pair{"field.source", c.Source},
+			pair{"field.source", sourceLabel(c.Source)},
 			pair{"field.owner_id", d.owner},
 			pair{"field.tags", strings.Join(c.Tags, ", ")},
 			pair{"field.grade", c.Grade},

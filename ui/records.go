@@ -347,6 +347,26 @@ func valuesOptions(anyKey string, values []string) []option {
 	return opts
 }
 
+// sourceOptions are valuesOptions for contact sources, with Relais' own
+// codes shown in words.
+func sourceOptions(values []string) []option {
+	opts := valuesOptions("filter.any_source", values)
+	for i := range opts[1:] {
+		opts[i+1].label = sourceLabel(opts[i+1].value)
+	}
+	return opts
+}
+
+// sourceLabel shows the codes Relais itself writes in a contact's source
+// ("trade_show" from lead capture, "import" …) in the user's language, and
+// anything a user typed as it is.
+func sourceLabel(v string) string {
+	if key := "source." + v; hasText(key) {
+		return lang.L(key)
+	}
+	return v
+}
+
 // priorityOptions are task and issue priorities.
 func priorityOptions() []option {
 	return []option{
