@@ -191,7 +191,17 @@ func (s *leadsScreen) refresh() {
 			}
 			s.event.setOptions(opts, s.event.Value())
 			if s.event.Value() == "" {
-				s.event.SetValue(currentEvent(evs, a.store.Now(), a.setting(settingLeadsEvent, "")))
+				// Leads are mostly met at trade shows: pick among those first.
+				var shows []*model.Event
+				for _, e := range evs {
+					if e.Type == leads.TypeTradeShow {
+						shows = append(shows, e)
+					}
+				}
+				if len(shows) == 0 {
+					shows = evs
+				}
+				s.event.SetValue(currentEvent(shows, a.store.Now(), a.setting(settingLeadsEvent, "")))
 			}
 			s.updateCounter()
 			a.win.Canvas().Focus(s.scan)
