@@ -175,6 +175,23 @@ func newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments ("pdf Q-2026-… -o file.pdf" as well as "pdf -o file.pdf Q-…"),
+// which the flag package alone does not, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}

@@ -57,7 +57,7 @@ func runsheetCommand() command {
 			out := fs.String("o", "", "the PDF file to write")
 			homeTZ := fs.String("home-tz", "", "the home time zone printed beside the show's (default: this computer's)")
 			lang := fs.String("lang", "", "fr or en (default: the language of Settings)")
-			pos, err := parseMixed(fs, args)
+			pos, err := parseInterspersed(fs, args)
 			if err != nil {
 				return err
 			}
@@ -131,7 +131,7 @@ func leadAdd(e *env, args []string) error {
 	deal := fs.Bool("deal", false, "also open a deal on the pipeline")
 	separate := fs.Bool("new", false, "save a new contact even when the scan matches an existing one")
 	lang := fs.String("lang", "", "fr or en: the language of the task written (default: Settings)")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func leadImport(e *env, args []string) error {
 	grade := fs.String("grade", "", "the grade given to every card: A, B, C or D")
 	consent := fs.Bool("consent", false, "the people on the cards agreed to be contacted")
 	lang := fs.String("lang", "", "fr or en (default: Settings)")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

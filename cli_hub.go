@@ -47,7 +47,7 @@ func (f hubStoreFlags) open(ctx context.Context) (*hub.Store, error) {
 func hubUser(e *env, args []string) error {
 	fs := newFlags("hub user")
 	sf := addHubStoreFlags(fs)
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

@@ -33,26 +33,6 @@ func icalCommand() command {
 		}}
 }
 
-// parseInterspersed parses flags wherever they stand among the arguments
-// ("import FILE --calendar X" as well as "import --calendar X FILE").
-func parseInterspersed(fs interface {
-	Parse([]string) error
-	Args() []string
-}, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
-	}
-}
-
 func icalImport(e *env, args []string) error {
 	fs := newFlags("ical import")
 	cal := fs.String("calendar", "", "calendar to import into (default: the name in the file)")

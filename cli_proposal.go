@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,26 +32,10 @@ func proposalCommand() command {
 		}}
 }
 
-// parseMixed parses flags placed before or after the positional arguments
-// (`pdf Q-2026-… -o file.pdf`), which the flag package alone does not.
-func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 func proposalList(e *env, args []string) error {
 	fs := newFlags("proposal list")
 	all := fs.Bool("all", false, "include earlier revisions")
-	if _, err := parseMixed(fs, args); err != nil {
+	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
 	// Expiry is automatic: bring statuses and prices up to date before showing them.
@@ -120,7 +103,7 @@ func renderPDF(d *export.ProposalData) ([]byte, error) {
 func proposalPDF(e *env, args []string) error {
 	fs := newFlags("proposal pdf")
 	out := fs.String("o", "", "PDF file to write (default: NUMBER.pdf in the current folder)")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -150,7 +133,7 @@ func proposalPrint(e *env, args []string) error {
 	fs := newFlags("proposal print")
 	printer := fs.String("printer", "", "CUPS printer (default: the default printer)")
 	copies := fs.Int("copies", 1, "number of copies")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -185,7 +168,7 @@ func proposalPrint(e *env, args []string) error {
 func proposalEmail(e *env, args []string) error {
 	fs := newFlags("proposal email")
 	out := fs.String("o", "", "draft file to write (default: NUMBER.eml in the current folder)")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

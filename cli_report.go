@@ -37,7 +37,7 @@ func agendaCommand() command {
 			fs := newFlags("agenda")
 			out := fs.String("o", "", "PDF file to write (default: agenda-NAME-YEAR.pdf)")
 			lang := fs.String("lang", "", "language of the document: fr or en (default: the app's)")
-			pos, err := parseMixed(fs, args)
+			pos, err := parseInterspersed(fs, args)
 			if err != nil {
 				return err
 			}
@@ -153,7 +153,7 @@ func reportMonthly(e *env, args []string) error {
 	out := fs.String("o", "", "file to write: .pdf, .xlsx or .csv (default: sales-report-YYYY-MM.pdf)")
 	lang := fs.String("lang", "", "language: fr or en (default: the app's)")
 	currency := fs.String("currency", "", "currency of the report (default: the one most orders are in)")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func reportEvent(e *env, args []string) error {
 	fs := newFlags("report event")
 	out := fs.String("o", "", "file to write: .pdf, .xlsx or .csv (default: trade-show-NAME-YEAR.pdf)")
 	lang := fs.String("lang", "", "language: fr or en (default: the app's)")
-	pos, err := parseMixed(fs, args)
+	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
