@@ -28,8 +28,7 @@ func newBatch(table string, cols ...string) *batch {
 	return &batch{table: table, cols: len(cols), full: head + strings.Repeat(row+", ", batchRows-1) + row, one: head + row}
 }
 
-// add queues one row; flushed is the number of rows written by the
-// statement this call ran, if any, and lastID that statement's last rowid.
+// add queues one row, writing the batch when it is full.
 func (t *Tx) add(b *batch, vals ...any) error {
 	b.args = append(b.args, vals...)
 	b.rows++
