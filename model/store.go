@@ -27,6 +27,7 @@ type Store struct {
 	path   string
 	w      *sql.DB // exactly one connection: SQLite allows one writer
 	r      *sql.DB // readers (WAL lets them run beside the writer)
+	ck     *checkpointer
 	now    func() time.Time
 	clock  *Clock
 	device Device
@@ -81,10 +82,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("model: create the folder for %s: %w", path, err)
 	}
-	w, err := sql.Open("sqlite3", dsn(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("model: open %s: %w", path, err)
-	}
+	w := sql.OpenDB(newWriterConnector(dsn(path, false)))
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, now: opts.Now}
@@ -99,6 +97,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s.r = r
+	if s.ck, err = startCheckpointer(dsn(path, false)); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.loadDevice(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -106,9 +108,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes both connection pools.
+// Close closes the connection pools, after a last checkpoint.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ck != nil {
+		errs = append(errs, s.ck.stop())
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

@@ -74,6 +74,9 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return fmt.Errorf("model: commit: %w", translate(err))
 	}
+	if s.ck != nil {
+		s.ck.poke()
+	}
 	return nil
 }
 
