@@ -178,6 +178,24 @@ func (f formats) Money(minor int64, cur string) string {
 	return f.placeSymbol(num, cur, neg)
 }
 
+// MoneyWhole is Money without the minor unit when it is zero ("25 500 €"
+// rather than "25 500,00 €"), for tight places such as pipeline cards;
+// an amount with cents keeps them.
+func (f formats) MoneyWhole(minor int64, cur string) string {
+	p := int64(1)
+	for i := 0; i < model.CurrencyDigits(cur); i++ {
+		p *= 10
+	}
+	if minor%p != 0 {
+		return f.Money(minor, cur)
+	}
+	neg := minor < 0
+	if neg {
+		minor = -minor
+	}
+	return f.placeSymbol(f.group(uint64(minor/p)), cur, neg)
+}
+
 func (f formats) placeSymbol(num, cur string, neg bool) string {
 	sign := ""
 	if neg {

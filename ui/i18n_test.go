@@ -124,6 +124,20 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 }
 
+func TestMoneyWhole(t *testing.T) {
+	fr := formats{lang: "fr", loc: time.UTC}
+	en := formats{lang: "en", loc: time.UTC}
+	for _, c := range []struct {
+		f     formats
+		minor int64
+		want  string
+	}{{fr, 2550000, "25\u00a0500\u00a0€"}, {en, 2550000, "€25,500"}, {fr, 2550050, "25\u00a0500,50\u00a0€"}, {en, -100, "-€1"}} {
+		if got := c.f.MoneyWhole(c.minor, "EUR"); got != c.want {
+			t.Errorf("%s %d: %q, want %q", c.f.lang, c.minor, got, c.want)
+		}
+	}
+}
+
 func TestMoneyFormats(t *testing.T) {
 	fr := formats{lang: "fr", loc: time.UTC}
 	en := formats{lang: "en", loc: time.UTC}

@@ -87,7 +87,7 @@ func newPipelineScreen(a *App) screen {
 	boardScroll := container.NewHScroll(s.board)
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, newBtn, s.summary), nil, nil, nil, boardScroll)
 	split := container.NewHSplit(left, s.detail.scroll)
-	split.Offset = 0.64
+	split.Offset = 0.7 // the board gets the room: its cards carry amount, probability and date
 	s.box = container.NewStack(split)
 	s.log = newActivityPanel(a, func(act *model.Activity) {
 		act.DealID, act.ContactID, act.AccountID = s.cur.ID, s.cur.ContactID, s.cur.AccountID
@@ -227,7 +227,7 @@ func (s *pipelineScreen) column(st *model.Stage, totals []model.StageTotal, firs
 				return
 			}
 			t.SetText(d.Title)
-			m.SetText(joinDot(a.fmt.Money(d.AmountMinor, d.Currency), a.fmt.Percent(d.Probability), a.fmt.Date(d.ExpectedClose)))
+			m.SetText(joinDot(a.fmt.MoneyWhole(d.AmountMinor, d.Currency), a.fmt.Percent(d.Probability), a.fmt.Date(d.ExpectedClose)))
 		})
 	col.list.OnSelected = func(i widget.ListItemID) {
 		if d, ok := col.pages.Get(i); ok {
