@@ -431,6 +431,13 @@ func TestCompactAndSnapshot(t *testing.T) {
 		if p.Reset || len(p.Changes) != 0 {
 			t.Fatalf("an up-to-date cursor: %+v", p)
 		}
+		// A cursor ahead of the log: the hub was restored from an older
+		// backup; the client must start again from a snapshot.
+		p = hub.PullResponse{}
+		a.do("GET", "/v1/pull?cursor=9", nil, &p)
+		if !p.Reset {
+			t.Fatalf("a cursor ahead of the hub's log: %+v", p)
+		}
 		var all []hub.SnapshotRecord
 		after := ""
 		var cursor int64 = -1

@@ -27,7 +27,10 @@ func (s *Store) purgedUpto(ctx context.Context) (int64, error) {
 }
 
 // Pull returns up to limit changes after cursor in hub order, tombstones
-// included, or Reset when the changes right after cursor were compacted away.
+// included, or Reset when the changes right after cursor were compacted
+// away, or when the cursor is ahead of the hub's own log (the hub was
+// restored from an older backup): without the reset such a client would
+// silently skip every change until the log caught up with its cursor.
 func (s *Store) Pull(ctx context.Context, cursor int64, limit int) (*PullResponse, error) {
 	if limit <= 0 || limit > MaxPullPage {
 		limit = MaxPullPage
@@ -39,8 +42,12 @@ func (s *Store) Pull(ctx context.Context, cursor int64, limit int) (*PullRespons
 	if err != nil {
 		return nil, err
 	}
+	var head int64
+	if err := s.db.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = 'seq'`).Scan(&head); err != nil {
+		return nil, fmt.Errorf("hub: pull: read the log head: %w", err)
+	}
 	resp := &PullResponse{Hub: s.id, Next: cursor, Changes: []PulledChange{}}
-	if cursor < purged {
+	if cursor < purged || cursor > head {
 		resp.Reset = true
 		return resp, nil
 	}
