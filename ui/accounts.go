@@ -391,12 +391,10 @@ func (s *accountsScreen) delete() {
 		return
 	}
 	acc := s.cur
-	if err := s.a.store.Delete(s.a.ctx, model.KindAccount, acc.ID); err != nil {
-		s.a.showError(err)
+	if !s.a.moveToTrash(model.KindAccount, acc.ID, acc.Name) {
 		return
 	}
 	s.cur = nil
 	s.detail.set(mutedPara(lang.L("accounts.empty")))
 	s.reload()
-	s.a.deleted(model.KindAccount, acc.ID, acc.Name)
 }

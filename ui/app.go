@@ -587,6 +587,17 @@ func (a *App) notify(msg string) {
 }
 
 // deleted tells the user a record went to the trash and offers Undo.
+// moveToTrash moves a record to the trash and offers Undo; it reports
+// whether it did (a failure has been shown to the user).
+func (a *App) moveToTrash(kind model.Kind, id, label string) bool {
+	if err := a.store.Delete(a.ctx, kind, id); err != nil {
+		a.showError(err)
+		return false
+	}
+	a.deleted(kind, id, label)
+	return true
+}
+
 func (a *App) deleted(kind model.Kind, id, label string) {
 	a.changed()
 	if a.status == nil {

@@ -425,14 +425,12 @@ func (s *contactsScreen) delete() {
 		return
 	}
 	c := s.cur
-	if err := s.a.store.Delete(s.a.ctx, model.KindContact, c.ID); err != nil {
-		s.a.showError(err)
+	if !s.a.moveToTrash(model.KindContact, c.ID, c.FullName()) {
 		return
 	}
 	s.cur = nil
 	s.detail.set(mutedPara(lang.L("contacts.empty")))
 	s.reload()
-	s.a.deleted(model.KindContact, c.ID, c.FullName())
 }
 
 func languageChoices() []option {

@@ -846,14 +846,12 @@ func (s *eventsScreen) delete() {
 		return
 	}
 	e := s.cur
-	if err := s.a.store.Delete(s.a.ctx, model.KindEvent, e.ID); err != nil {
-		s.a.showError(err)
+	if !s.a.moveToTrash(model.KindEvent, e.ID, e.Name) {
 		return
 	}
 	s.cur = nil
 	s.detail.set(mutedPara(lang.L("events.empty")))
 	s.refresh()
-	s.a.deleted(model.KindEvent, e.ID, e.Name)
 }
 
 // overdueEventItems lists the logistics checklist items past their due

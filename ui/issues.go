@@ -341,12 +341,10 @@ func (s *issuesScreen) delete() {
 		return
 	}
 	is := s.cur
-	if err := s.a.store.Delete(s.a.ctx, model.KindClientIssue, is.ID); err != nil {
-		s.a.showError(err)
+	if !s.a.moveToTrash(model.KindClientIssue, is.ID, is.Title) {
 		return
 	}
 	s.cur, s.form = nil, nil
 	s.detail.set(mutedPara(lang.L("issues.empty")))
 	s.reload()
-	s.a.deleted(model.KindClientIssue, is.ID, is.Title)
 }

@@ -587,12 +587,10 @@ func (s *pipelineScreen) delete() {
 		return
 	}
 	d := s.cur
-	if err := s.a.store.Delete(s.a.ctx, model.KindDeal, d.ID); err != nil {
-		s.a.showError(err)
+	if !s.a.moveToTrash(model.KindDeal, d.ID, d.Title) {
 		return
 	}
 	s.cur = nil
 	s.detail.set(mutedPara(lang.L("pipeline.empty")))
 	s.refresh()
-	s.a.deleted(model.KindDeal, d.ID, d.Title)
 }

@@ -367,12 +367,10 @@ func (s *tasksScreen) delete() {
 		return
 	}
 	t := s.cur
-	if err := s.a.store.Delete(s.a.ctx, model.KindTask, t.ID); err != nil {
-		s.a.showError(err)
+	if !s.a.moveToTrash(model.KindTask, t.ID, t.Title) {
 		return
 	}
 	s.cur = nil
 	s.detail.set(mutedPara(lang.L("tasks.empty")))
 	s.reload()
-	s.a.deleted(model.KindTask, t.ID, t.Title)
 }
