@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -100,21 +101,32 @@ func renderPDF(d *export.ProposalData) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func proposalPDF(e *env, args []string) error {
-	fs := newFlags("proposal pdf")
-	out := fs.String("o", "", "PDF file to write (default: NUMBER.pdf in the current folder)")
+// proposalFromArgs parses fs's flags and the one proposal number among args,
+// and returns that proposal with its rendered PDF: the common start of
+// `proposal pdf`, `print` and `email`.
+func proposalFromArgs(e *env, fs *flag.FlagSet, args []string) (*export.ProposalData, []byte, error) {
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if len(pos) != 1 {
-		return usageError{"give one proposal number"}
+		return nil, nil, usageError{"give one proposal number"}
 	}
 	d, err := loadByNumber(e, pos[0])
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	pdf, err := renderPDF(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, pdf, nil
+}
+
+func proposalPDF(e *env, args []string) error {
+	fs := newFlags("proposal pdf")
+	out := fs.String("o", "", "PDF file to write (default: NUMBER.pdf in the current folder)")
+	d, pdf, err := proposalFromArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -133,18 +145,7 @@ func proposalPrint(e *env, args []string) error {
 	fs := newFlags("proposal print")
 	printer := fs.String("printer", "", "CUPS printer (default: the default printer)")
 	copies := fs.Int("copies", 1, "number of copies")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError{"give one proposal number"}
-	}
-	d, err := loadByNumber(e, pos[0])
-	if err != nil {
-		return err
-	}
-	pdf, err := renderPDF(d)
+	d, pdf, err := proposalFromArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -168,18 +169,7 @@ func proposalPrint(e *env, args []string) error {
 func proposalEmail(e *env, args []string) error {
 	fs := newFlags("proposal email")
 	out := fs.String("o", "", "draft file to write (default: NUMBER.eml in the current folder)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError{"give one proposal number"}
-	}
-	d, err := loadByNumber(e, pos[0])
-	if err != nil {
-		return err
-	}
-	pdf, err := renderPDF(d)
+	d, pdf, err := proposalFromArgs(e, fs, args)
 	if err != nil {
 		return err
 	}
