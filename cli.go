@@ -58,6 +58,7 @@ func commands() []command {
 		syncCommand(),
 		runsheetCommand(),
 		leadCommand(),
+		recordCommand(model.KindContact), recordCommand(model.KindAccount), recordCommand(model.KindDeal), recordCommand(model.KindProduct),
 	}
 }
 
