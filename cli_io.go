@@ -26,7 +26,7 @@ var listKinds = map[string]model.Kind{
 var importable = []string{"contacts", "accounts", "products", "prices", "deals", "orders"}
 
 func importCommand() command {
-	return command{name: "import", usage: "contacts|accounts|products|prices|deals|orders FILE [--mapping FILE] [--dry-run] [--skip-bad-rows] [--on-duplicate update|skip|create] [--summary FILE] | all DIR",
+	return command{name: "import", usage: "contacts|accounts|products|prices|deals|orders FILE [--mapping FILE] [--dry-run] [--skip-bad-rows] [--on-duplicate merge|update|skip|create] [--create-missing] [--summary FILE] [--lang fr|en] | all DIR",
 		summary: "bring in a CSV, Excel or vCard file, or an export-all folder", store: true,
 		run: func(e *env, args []string) error {
 			if len(args) == 0 {
@@ -44,10 +44,11 @@ func importCommand() command {
 			mappingPath := fs.String("mapping", "", "JSON file mapping columns to fields")
 			dryRun := fs.Bool("dry-run", false, "check everything, save nothing")
 			skipBad := fs.Bool("skip-bad-rows", false, "import the good rows even if some rows have errors")
-			onDup := fs.String("on-duplicate", "update", "what to do with a row matching an existing record: update, skip or create")
+			onDup := fs.String("on-duplicate", "merge", "a row whose e-mail, id or number is an existing record's: merge (fill its empty fields, keep its other values), update (also replace them), skip or create; a shared phone or name never merges")
+			createMissing := fs.Bool("create-missing", false, "create the team members and events rows name that do not exist (otherwise they are left empty, with a warning)")
 			summaryPath := fs.String("summary", "", "also save the summary to this file (.csv or .txt)")
 			currency := fs.String("currency", "", "currency of amounts that give none (default EUR)")
-			lang := fs.String("lang", "", "fr or en: how ambiguous numbers are read (default: the app's language)")
+			lang := fs.String("lang", "", "fr or en: the language of the messages and summary, and how ambiguous numbers are read (default: the app's language)")
 			noHeader := fs.Bool("no-header", false, "the file's first row is data, not column titles")
 			encoding := fs.String("encoding", "", "utf-8, windows-1252, iso-8859-1 or utf-16 (default: detected)")
 			if err := parseFlags(fs, reorderFlags(rest)); err != nil {
@@ -60,7 +61,8 @@ func importCommand() command {
 			if err := checkInput(path, false); err != nil {
 				return err
 			}
-			opts := importer.Options{Kind: k, SkipBadRows: *skipBad, DryRun: *dryRun, Currency: *currency, Lang: firstNonEmptyStr(*lang, uiLang(e)), File: filepath.Base(path)}
+			opts := importer.Options{Kind: k, SkipBadRows: *skipBad, DryRun: *dryRun, Currency: *currency, Lang: firstNonEmptyStr(*lang, uiLang(e)),
+				File: filepath.Base(path), CreateMissing: *createMissing}
 			var err error
 			if opts.OnDuplicate, err = importer.ParseAction(*onDup); err != nil {
 				return usageError{err.Error()}
@@ -134,6 +136,13 @@ func importCommand() command {
 			if !sum.Committed && !sum.DryRun {
 				return fmt.Errorf("nothing was imported: %d rows have errors; fix them or use --skip-bad-rows", sum.Failed)
 			}
+			if sum.Failed > 0 {
+				// Partly refused: a script must not take it for a clean import.
+				if sum.DryRun {
+					return fmt.Errorf("dry run: %d of %d rows would be refused (see the errors above)", sum.Failed, sum.Rows)
+				}
+				return fmt.Errorf("%d of %d rows were refused and not imported (see the errors above); the others are saved", sum.Failed, sum.Rows)
+			}
 			return nil
 		}}
 }
@@ -176,29 +185,10 @@ func printMapping(e *env, k model.Kind, cols []string, m importer.Mapping) {
 	}
 }
 
+// printSummary prints the import's report (the same as --summary saves as
+// text) in the language of the import.
 func printSummary(e *env, s *importer.Summary) {
-	for _, re := range s.Errors {
-		fmt.Fprintln(e.stdout, "error:", re)
-	}
-	if s.MoreErrors > 0 {
-		fmt.Fprintf(e.stdout, "… and %d more errors\n", s.MoreErrors)
-	}
-	for _, w := range s.Warnings {
-		fmt.Fprintln(e.stdout, "warning:", w)
-	}
-	verb := "saved"
-	switch {
-	case s.DryRun:
-		verb = "dry run, nothing saved"
-	case !s.Committed:
-		verb = "nothing saved"
-	}
-	fmt.Fprintf(e.stdout, "created %d, updated %d, skipped %d, errors %d (%d rows, %s)\n", s.Created, s.Updated, s.Skipped, s.Failed, s.Rows, verb)
-	if s.AccountsCreated > 0 && s.Committed {
-		fmt.Fprintf(e.stdout, "accounts created for the companies named: %d\n", s.AccountsCreated)
-	} else if s.AccountsCreated > 0 {
-		fmt.Fprintf(e.stdout, "accounts that would be created for the companies named: %d\n", s.AccountsCreated)
-	}
+	s.WriteText(e.stdout)
 }
 
 func exportCommand() command {

@@ -1,8 +1,6 @@
 package importer
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -51,7 +49,7 @@ func cleanNumber(s string) (num, symbol string) {
 	return b.String(), strings.TrimSpace(sym.String())
 }
 
-var errNotNumber = errors.New("is not a number")
+var errNotNumber = newMsg("not_number")
 
 // decimal parses a decimal number into an integer scaled by 10^digits,
 // rounding half away from zero: decimal("1 234,5", 2) is 123450.
@@ -106,7 +104,7 @@ func (p *parser) decimal(s string, digits int) (int64, string, error) {
 	frac += strings.Repeat("0", digits-len(frac))
 	v, err := strconv.ParseInt(intPart+frac, 10, 64)
 	if err != nil {
-		return 0, sym, fmt.Errorf("is too large")
+		return 0, sym, newMsg("too_large")
 	}
 	if roundUp {
 		v++
@@ -124,7 +122,7 @@ func (p *parser) integer(s string) (int64, error) {
 		return 0, err
 	}
 	if v%1000 != 0 {
-		return 0, errors.New("is not a whole number")
+		return 0, newMsg("not_whole")
 	}
 	return v / 1000, nil
 }
@@ -165,7 +163,7 @@ func boolean(s string) (bool, error) {
 	case "0", "no", "n", "false", "non", "faux", "off", "-", "opted out", "unsubscribed":
 		return false, nil
 	}
-	return false, errors.New("is not yes or no")
+	return false, newMsg("not_bool")
 }
 
 // excelSerial reads a spreadsheet date serial number (days since 1899-12-30).
@@ -200,9 +198,9 @@ func (p *parser) date(s string) (model.Date, error) {
 		}
 	}
 	if p.dateOrder == MDY {
-		return model.Date{}, errors.New("is not a date (write it as 2026-11-27 or 11/27/2026)")
+		return model.Date{}, newMsg("not_date_mdy")
 	}
-	return model.Date{}, errors.New("is not a date (write it as 2026-11-27 or 27/11/2026)")
+	return model.Date{}, newMsg("not_date_dmy")
 }
 
 // numericDate reads "27/11/2026", "27.11.26", "2026-11-27" and friends.
@@ -269,13 +267,13 @@ func (p *parser) instant(s string) (time.Time, error) {
 				t, err = time.Parse("15:04", timePart)
 			}
 			if err != nil {
-				return time.Time{}, errors.New("is not a date and time")
+				return time.Time{}, newMsg("not_datetime")
 			}
 			h, m, sec = t.Hour(), t.Minute(), t.Second()
 		}
 		return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, p.loc).UTC(), nil
 	}
-	return time.Time{}, errors.New("is not a date and time (write it as 2026-11-27 14:30)")
+	return time.Time{}, newMsg("not_datetime")
 }
 
 // splitList splits a cell holding several values: e-mails and tags on
@@ -298,8 +296,6 @@ func splitList(field, s string) []string {
 
 // digitsOnly keeps the digits of a phone number; the last nine identify a
 // number whatever prefix it was written with (+33 6…, 06…, 0033 6…).
-// phoneKey is what the de-duplication compares phone numbers by (see model.PhoneKey).
-func phoneKey(s string) string { return model.PhoneKey(s) }
 
 // enumSynonyms maps what people write to the stored value of fields with a
 // fixed set of values, keyed by normalised text (see normHeader).

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"relais/export"
@@ -24,9 +27,13 @@ type engine struct {
 	sum     *Summary
 	preview func(PreviewRow)
 	p       parser
-	dedup   *dedupIndex
+	dedup   *matchIndex
 	refs    *resolver
 	pending []func() // index updates applied once the row has succeeded
+	// rowWarnings are the current row's warnings, kept once it succeeds.
+	rowWarnings []RowError
+	merger      merger
+	rowNum      int // the row being imported, for the choices
 
 	// deals
 	stages       map[string]*model.Stage
@@ -73,9 +80,12 @@ func newEngine(ctx context.Context, tx *model.Tx, opts Options, cols []string, f
 		}
 	}
 	e.refs = newResolver(ctx, tx)
+	e.merger = newMerger(opts.Kind, e.choose, func(field, value string) string {
+		return e.t("both_note", "Field", export.Header(opts.Kind, field, opts.Lang), "File", firstNonEmpty(opts.File, "file"), "Value", value)
+	})
 	var err error
-	if e.dedup, err = loadDedup(ctx, tx, opts.Kind); err != nil {
-		return nil, err
+	if e.dedup, err = loadMatchIndex(ctx, tx, opts.Kind); err != nil {
+		return nil, fmt.Errorf("importer: load the %s keys: %w", opts.Kind, err)
 	}
 	if opts.Kind == model.KindDeal {
 		if err := e.loadStages(); err != nil {
@@ -94,11 +104,41 @@ type rowValues struct {
 	lineR string            // order line product text
 	full  string            // full name, for contacts
 	id    string            // an id column's value
+	// missing are the references the row names that Relais does not have
+	// (field → the text), left empty with a warning.
+	missing map[string]string
+}
+
+// t is one of the importer's sentences in the import's language.
+func (e *engine) t(key string, args ...string) string { return Text(e.opts.Lang, key, args...) }
+
+// choose is the choice for a differing value of the current row.
+func (e *engine) choose(field string) Choice {
+	if c, ok := e.opts.Choices[ChoiceKey{Row: e.rowNum, Field: field}]; ok {
+		return c
+	}
+	if c, ok := e.opts.Choices[ChoiceKey{Field: field}]; ok {
+		return c
+	}
+	if e.opts.OnDuplicate == Update {
+		return TakeNew
+	}
+	return Keep
+}
+
+// valueMsg says why a cell's value cannot be read, quoting it clipped.
+func (e *engine) valueMsg(raw string, err error) string {
+	var m *msgErr
+	if errors.As(err, &m) {
+		return e.t(m.key, append([]string{"Value", quote(raw)}, m.args...)...)
+	}
+	return quote(raw) + " " + bounded(err.Error())
 }
 
 // importRow converts, resolves, matches and writes one row. It returns the
 // row's errors, or a fatal error that ends the import.
 func (e *engine) importRow(row Row) ([]RowError, error) {
+	e.rowNum = row.Num
 	rv, errs := e.convert(row)
 	if len(errs) > 0 {
 		return errs, nil
@@ -119,7 +159,8 @@ func (e *engine) importRow(row Row) ([]RowError, error) {
 	return e.write(row, rv)
 }
 
-// write creates or updates the row's record, per the duplicate action.
+// write creates or updates the row's record, per the duplicate action and
+// the strength of the match (match.go, merge.go).
 func (e *engine) write(row Row, rv *rowValues) ([]RowError, error) {
 	cand, err := model.New(e.opts.Kind)
 	if err != nil {
@@ -127,49 +168,99 @@ func (e *engine) write(row Row, rv *rowValues) ([]RowError, error) {
 	}
 	e.applyDefaults(cand)
 	if err := model.Decode(cand, rv.withLists(nil)); err != nil {
-		return []RowError{{Row: row.Num, Line: row.Line, Msg: err.Error()}}, nil
+		return []RowError{{Row: row.Num, Line: row.Line, Msg: bounded(err.Error())}}, nil
 	}
-	existing, errs, err := e.findExisting(row, rv, cand)
+	m, existing, errs, err := e.findExisting(row, rv, cand)
 	if err != nil || len(errs) > 0 {
 		return errs, err
 	}
-	if existing != nil {
-		e.lastOrderID = existing.Base().ID
-	}
-	if existing != nil && e.opts.OnDuplicate == Skip {
-		e.sum.Skipped++
-		e.emit(row, "skip", existing, nil)
-		return nil, nil
-	}
-	if existing != nil && e.opts.OnDuplicate == Update {
+	var proposal *Proposal
+	switch {
+	case existing == nil:
+	case m.Strength == Weak:
+		// Never merged. A row that brings nothing the record does not
+		// already hold is the same data read again (a file imported twice):
+		// skipped, rather than doubling every contact of a file without
+		// e-mails. Anything else is a record of its own, proposed as a
+		// possible duplicate.
 		before, _ := model.Encode(existing)
-		if err := model.Decode(existing, rv.withLists(before)); err != nil {
-			return []RowError{{Row: row.Num, Line: row.Line, Msg: err.Error()}}, nil
-		}
-		after, _ := model.Encode(existing)
-		if sameFields(before, after) {
+		changes, diffs := newMerger(e.opts.Kind, func(string) Choice { return Keep }, nil).merge(before, rv.withLists(before))
+		if len(changes) == 0 && len(diffs) == 0 && e.opts.OnDuplicate != Create {
+			e.lastOrderID = existing.Base().ID
 			e.sum.Skipped++
-			e.emit(row, "skip", existing, nil)
+			e.emit(row, "skip", existing, nil, nil)
 			return nil, nil
 		}
-		if err := e.tx.Update(existing); err != nil {
-			return e.recordErrors(row, err)
-		}
-		e.sum.Updated++
-		e.afterWrite(existing)
-		e.emit(row, "update", existing, nil)
+		proposal = &Proposal{Row: row.Num, Line: row.Line, ID: existing.Base().ID, Label: export.Label(existing), Reason: m.Reason}
+		existing = nil
+	case e.opts.OnDuplicate == Skip:
+		e.lastOrderID = existing.Base().ID
+		e.sum.Skipped++
+		e.emit(row, "skip", existing, nil, nil)
 		return nil, nil
+	case e.opts.OnDuplicate == Create:
+		existing = nil
+	default: // Merge, Update
+		e.lastOrderID = existing.Base().ID
+		return e.mergeRow(row, rv, existing)
 	}
-	if rv.id != "" && existing == nil {
+	if rv.id != "" && m.Reason != ReasonID {
 		cand.Base().ID = rv.id
 	}
 	if err := e.tx.Create(cand); err != nil {
-		return e.recordErrors(row, err)
+		return e.recordErrors(row, rv, err)
 	}
 	e.lastOrderID = cand.Base().ID
 	e.sum.Created++
 	e.afterWrite(cand)
-	e.emit(row, "create", cand, nil)
+	if proposal != nil {
+		proposal.NewID = cand.Base().ID
+		p := *proposal
+		e.pending = append(e.pending, func() {
+			e.sum.Proposed++
+			if len(e.sum.Proposals) < e.opts.MaxErrors {
+				e.sum.Proposals = append(e.sum.Proposals, p)
+			}
+		})
+	}
+	e.emitFull(row, "create", cand, nil, nil, proposal)
+	return nil, nil
+}
+
+// mergeRow completes the record the row strongly matches: empty fields
+// filled, lists extended, differing values per the choices.
+func (e *engine) mergeRow(row Row, rv *rowValues, existing model.Record) ([]RowError, error) {
+	before, _ := model.Encode(existing)
+	changes, diffs := e.merger.merge(before, rv.withLists(before))
+	label := export.Label(existing)
+	for i := range diffs {
+		diffs[i].Row, diffs[i].Line, diffs[i].ID, diffs[i].Label = row.Num, row.Line, existing.Base().ID, label
+	}
+	if len(diffs) > 0 {
+		ds := diffs
+		e.pending = append(e.pending, func() {
+			e.sum.Differing += len(ds)
+			for _, d := range ds {
+				if len(e.sum.Differences) < e.opts.MaxErrors {
+					e.sum.Differences = append(e.sum.Differences, d)
+				}
+			}
+		})
+	}
+	if len(changes) == 0 {
+		e.sum.Skipped++
+		e.emit(row, "skip", existing, nil, diffs)
+		return nil, nil
+	}
+	if err := model.Decode(existing, changes); err != nil {
+		return []RowError{{Row: row.Num, Line: row.Line, Msg: bounded(err.Error())}}, nil
+	}
+	if err := e.tx.Update(existing); err != nil {
+		return e.recordErrors(row, rv, err)
+	}
+	e.sum.Updated++
+	e.afterWrite(existing)
+	e.emit(row, "update", existing, nil, diffs)
 	return nil, nil
 }
 
@@ -182,12 +273,17 @@ func (e *engine) afterWrite(r model.Record) {
 	}
 }
 
-func (e *engine) emit(row Row, action string, r model.Record, extra []model.FieldMap) {
+func (e *engine) emit(row Row, action string, r model.Record, extra []model.FieldMap, diffs []Difference) {
+	e.emitFull(row, action, r, extra, diffs, nil)
+}
+
+func (e *engine) emitFull(row Row, action string, r model.Record, extra []model.FieldMap, diffs []Difference, p *Proposal) {
 	if e.preview == nil {
 		return
 	}
 	fm, _ := model.Encode(r)
-	pr := PreviewRow{Row: row.Num, Action: action, Fields: fm, Record: r, Extra: extra}
+	pr := PreviewRow{Row: row.Num, Action: action, Fields: fm, Record: r, Extra: extra, Differences: diffs, Proposal: p,
+		Warnings: append([]RowError(nil), e.rowWarnings...)}
 	pr.Values = previewValues(e.opts.Kind, r)
 	e.preview(pr)
 }
@@ -260,13 +356,23 @@ func (rv *rowValues) withLists(base model.FieldMap) model.FieldMap {
 				json.Unmarshal([]byte(s), &merged)
 			}
 		}
+		// Items are compared ignoring case, and phone numbers by their
+		// digits: "06 12 34 56 78" adds nothing to "+33 6 12 34 56 78".
+		key := func(s string) string {
+			if field == "phones" {
+				if k := model.PhoneKey(s); k != "" {
+					return "tel:" + k
+				}
+			}
+			return strings.ToLower(strings.TrimSpace(s))
+		}
 		seen := map[string]bool{}
 		for _, m := range merged {
-			seen[strings.ToLower(m)] = true
+			seen[key(m)] = true
 		}
 		for _, it := range items {
-			if !seen[strings.ToLower(it)] {
-				seen[strings.ToLower(it)] = true
+			if k := key(it); !seen[k] {
+				seen[k] = true
 				merged = append(merged, it)
 			}
 		}
@@ -277,11 +383,16 @@ func (rv *rowValues) withLists(base model.FieldMap) model.FieldMap {
 }
 
 // recordErrors turns a store error into row errors naming the columns.
-func (e *engine) recordErrors(row Row, err error) ([]RowError, error) {
+func (e *engine) recordErrors(row Row, rv *rowValues, err error) ([]RowError, error) {
 	if ves, ok := model.AsValidation(err); ok {
 		var out []RowError
 		for _, ve := range ves {
-			re := RowError{Row: row.Num, Line: row.Line, Field: ve.Field, Code: ve.Code, Msg: fieldMsg(e.opts.Kind, ve)}
+			re := RowError{Row: row.Num, Line: row.Line, Field: ve.Field, Code: ve.Code, Msg: bounded(e.fieldMsg(ve))}
+			if text, missing := rv.missing[ve.Field]; missing {
+				// A reference the row needs and Relais lacks: say which,
+				// rather than that the field is empty.
+				re.Code, re.Msg = "", e.noRef(ve.Field, text, "no_ref")
+			}
 			if i, ok := e.colOf[ve.Field]; ok {
 				re.Column = e.cols[i]
 			}
@@ -290,7 +401,7 @@ func (e *engine) recordErrors(row Row, err error) ([]RowError, error) {
 		return out, nil
 	}
 	if errors.Is(err, model.ErrConflict) || errors.Is(err, model.ErrNotFound) {
-		return []RowError{{Row: row.Num, Line: row.Line, Msg: strings.TrimPrefix(err.Error(), "model: ")}}, nil
+		return []RowError{{Row: row.Num, Line: row.Line, Msg: bounded(strings.TrimPrefix(err.Error(), "model: "))}}, nil
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil, err
@@ -298,10 +409,38 @@ func (e *engine) recordErrors(row Row, err error) ([]RowError, error) {
 	return nil, fmt.Errorf("importer: row %d: %w", row.Num, err)
 }
 
-// fieldMsg words a validation error for a person reading the import report.
-func fieldMsg(k model.Kind, ve *model.ValidationError) string {
-	return export.Header(k, ve.Field, "en") + " " + ve.Msg
+// fieldMsg words a validation error for a person reading the import
+// report: the field in the import's language, then the store's reason
+// (which the window translates from its Code).
+func (e *engine) fieldMsg(ve *model.ValidationError) string {
+	return e.t("refused_value", "Field", export.Header(e.opts.Kind, ve.Field, e.opts.Lang), "Msg", validationMsg(e.opts.Lang, e.opts.Kind, ve))
 }
+
+// validationMsg is the store's reason in lang: in French, the window's own
+// wording of the code (assets/translations/ui.fr.json), which the CLI and
+// the saved summary then share with the form; in English, the store's
+// sentence, which quotes the value.
+func validationMsg(lang string, k model.Kind, ve *model.ValidationError) string {
+	if lang != "fr" || ve.Code == "" {
+		return ve.Msg
+	}
+	labels := uiLabels()
+	for _, key := range []string{"err." + string(k) + "." + ve.Field + "." + ve.Code, "err." + ve.Code} {
+		if s, ok := labels[key]; ok {
+			return strings.TrimSuffix(s, ".")
+		}
+	}
+	return ve.Msg
+}
+
+// uiLabels are the French texts of the window, loaded once.
+var uiLabels = sync.OnceValue(func() export.Labels {
+	l, err := export.LoadLabels("ui", "fr")
+	if err != nil {
+		return export.Labels{}
+	}
+	return l
+})
 
 // convert maps a row's cells to stored values, collecting every problem.
 func (e *engine) convert(row Row) (*rowValues, []RowError) {
@@ -317,16 +456,16 @@ func (e *engine) convert(row Row) (*rowValues, []RowError) {
 		errs = append(errs, re)
 	}
 	if len(row.Cells) < len(e.cols) {
-		bad(-1, nil, fmt.Sprintf("has %d fields but the header has %d: a value or a separator is missing, so the columns may be shifted", len(row.Cells), len(e.cols)))
+		bad(-1, nil, e.t("few_fields", "Have", strconv.Itoa(len(row.Cells)), "Want", strconv.Itoa(len(e.cols))))
 		return nil, errs
 	}
 	for i := len(e.cols); i < len(row.Cells); i++ {
 		if strings.TrimSpace(row.Cells[i]) != "" {
-			bad(-1, nil, fmt.Sprintf("has %d fields but the header has %d: a separator inside a value may be unquoted", len(row.Cells), len(e.cols)))
+			bad(-1, nil, e.t("many_fields", "Have", strconv.Itoa(len(row.Cells)), "Want", strconv.Itoa(len(e.cols))))
 			return nil, errs
 		}
 	}
-	rv := &rowValues{vals: model.FieldMap{}, lists: map[string][]string{}, refs: map[string]string{}, line: model.FieldMap{}}
+	rv := &rowValues{vals: model.FieldMap{}, lists: map[string][]string{}, refs: map[string]string{}, line: model.FieldMap{}, missing: map[string]string{}}
 	// Currency first: amounts need its number of decimals.
 	cur := ""
 	if i, ok := e.colOf["currency"]; ok {
@@ -390,7 +529,7 @@ func (e *engine) convert(row Row) (*rowValues, []RowError) {
 		case export.TypeInt:
 			v, err := e.p.integer(raw)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q %v", raw, err))
+				bad(i, f, e.valueMsg(raw, err))
 				continue
 			}
 			target[f.Name] = v
@@ -399,7 +538,7 @@ func (e *engine) convert(row Row) (*rowValues, []RowError) {
 			digits := model.CurrencyDigits(firstNonEmpty(c, e.opts.Currency))
 			v, sym, err := e.p.decimal(raw, digits)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q is not an amount", raw))
+				bad(i, f, e.t("not_amount", "Value", quote(raw)))
 				continue
 			}
 			if symCur := currencyOf(sym); symCur != "" && c == "" {
@@ -412,35 +551,35 @@ func (e *engine) convert(row Row) (*rowValues, []RowError) {
 		case export.TypePercent:
 			v, err := e.p.percent(raw)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q is not a percentage", raw))
+				bad(i, f, e.t("not_percent", "Value", quote(raw)))
 				continue
 			}
 			target[f.Name] = v
 		case export.TypeQuantity:
 			v, _, err := e.p.decimal(raw, 3)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q is not a quantity", raw))
+				bad(i, f, e.t("not_quantity", "Value", quote(raw)))
 				continue
 			}
 			target[f.Name] = v
 		case export.TypeBool:
 			b, err := boolean(raw)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q %v", raw, err))
+				bad(i, f, e.valueMsg(raw, err))
 				continue
 			}
 			target[f.Name] = boolInt(b)
 		case export.TypeDate:
 			d, err := e.p.date(raw)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q %v", raw, err))
+				bad(i, f, e.valueMsg(raw, err))
 				continue
 			}
 			target[f.Name] = d.String()
 		case export.TypeTime:
 			t, err := e.p.instant(raw)
 			if err != nil {
-				bad(i, f, fmt.Sprintf("%q %v", raw, err))
+				bad(i, f, e.valueMsg(raw, err))
 				continue
 			}
 			target[f.Name] = model.FormatTime(t)
@@ -531,21 +670,48 @@ func splitName(full string) (first, last string) {
 	return strings.TrimSpace(full[:i]), strings.TrimSpace(full[i+1:])
 }
 
-// resolveRefs turns the texts naming other records into ids.
+// resolveRefs turns the texts naming other records into ids. A record
+// Relais does not have is a warning and the field stays empty — unless it
+// is an account (created, as a contact list brings its companies, unless
+// NoCreateAccounts) or the user asked to create the missing team members
+// and events (CreateMissing).
 func (e *engine) resolveRefs(row Row, rv *rowValues) []RowError {
 	var errs []RowError
-	for field, text := range rv.refs {
+	fields := make([]string, 0, len(rv.refs))
+	for f := range rv.refs {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields) // warnings in a stable order
+	for _, field := range fields {
+		text := rv.refs[field]
 		f, _ := fieldByName(e.opts.Kind, field)
+		col := e.cols[e.colOf[field]]
 		id, err := e.refs.resolve(f.Ref, text)
-		if err == nil && id == "" && f.Ref == model.KindAccount && !e.opts.NoCreateAccounts {
-			id, err = e.createAccount(text)
+		if err == nil && id == "" {
+			switch {
+			case f.Ref == model.KindAccount && !e.opts.NoCreateAccounts:
+				id, err = e.createAccount(text)
+			case e.opts.CreateMissing && (f.Ref == model.KindTeamMember || f.Ref == model.KindEvent):
+				id, err = e.createRef(f.Ref, text)
+				if err == nil {
+					e.rowWarnings = append(e.rowWarnings, RowError{Row: row.Num, Line: row.Line, Column: col, Field: field,
+						Msg: e.t("ref_created", "Kind", e.t("kind."+string(f.Ref)), "Value", quote(text))})
+				}
+			}
 		}
 		if err != nil {
-			return append(errs, RowError{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf[field]], Field: field, Msg: err.Error()})
+			var refused *refusedRef
+			if errors.As(err, &refused) {
+				errs = append(errs, RowError{Row: row.Num, Line: row.Line, Column: col, Field: field, Msg: refused.msg})
+				continue
+			}
+			return append(errs, RowError{Row: row.Num, Line: row.Line, Column: col, Field: field, Msg: bounded(err.Error())})
 		}
 		if id == "" {
-			errs = append(errs, RowError{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf[field]], Field: field,
-				Msg: fmt.Sprintf("no %s is named %q", strings.ReplaceAll(string(f.Ref), "_", " "), text)})
+			rv.missing[field] = text
+			e.rowWarnings = append(e.rowWarnings, RowError{Row: row.Num, Line: row.Line, Column: col, Field: field,
+				Msg: e.noRef(field, text, "no_ref_left_empty")})
+			e.pending = append(e.pending, func() { e.sum.Missing++ })
 			continue
 		}
 		rv.vals[field] = id
@@ -553,15 +719,31 @@ func (e *engine) resolveRefs(row Row, rv *rowValues) []RowError {
 	return errs
 }
 
+// noRef says that no record of the field's kind is named text.
+func (e *engine) noRef(field, text, key string) string {
+	f, _ := fieldByName(e.opts.Kind, field)
+	if f.Ref == model.KindProduct {
+		if key == "no_ref" {
+			return e.t("no_sku", "Value", quote(text))
+		}
+	}
+	return e.t(key, "Kind", e.t("kind."+string(f.Ref)), "Value", quote(text))
+}
+
+// refusedRef is a record the import could not create for a row.
+type refusedRef struct{ msg string }
+
+func (r *refusedRef) Error() string { return r.msg }
+
 // createAccount creates the account a row names, so that a contact list
 // brings its companies with it.
 func (e *engine) createAccount(name string) (string, error) {
 	a := &model.Account{Name: name}
 	if err := e.tx.Create(a); err != nil {
 		if ves, ok := model.AsValidation(err); ok {
-			return "", fmt.Errorf("cannot create the account %q: %v", name, ves)
+			return "", &refusedRef{e.t("cannot_create", "Kind", e.t("kind.account"), "Value", quote(name), "Msg", bounded(ves.Error()))}
 		}
-		return "", err
+		return "", fmt.Errorf("importer: create the account: %w", err)
 	}
 	e.refs.learn(model.KindAccount, a)
 	// Counted once the row succeeds: a refused row's account is not kept.
@@ -569,33 +751,64 @@ func (e *engine) createAccount(name string) (string, error) {
 	return a.ID, nil
 }
 
+// createRef creates a team member or an event a row names (CreateMissing):
+// a rep of that name (and e-mail, when the file names people by address),
+// or a trade show of that name dated the day of the import, for the user
+// to complete.
+func (e *engine) createRef(k model.Kind, text string) (string, error) {
+	var r model.Record
+	switch k {
+	case model.KindTeamMember:
+		m := &model.TeamMember{Name: text}
+		e.applyDefaults(m)
+		if strings.Contains(text, "@") {
+			m.Email = strings.TrimSpace(text)
+		}
+		r = m
+	case model.KindEvent:
+		r = &model.Event{Name: text, Type: "trade_show", Status: "planned", StartDate: model.DateOf(e.tx.Now().In(e.opts.Location)),
+			Currency: e.opts.Currency}
+	default:
+		return "", nil
+	}
+	if err := e.tx.Create(r); err != nil {
+		if ves, ok := model.AsValidation(err); ok {
+			return "", &refusedRef{e.t("cannot_create", "Kind", e.t("kind."+string(k)), "Value", quote(text), "Msg", bounded(ves.Error()))}
+		}
+		return "", fmt.Errorf("importer: create the %s: %w", k, err)
+	}
+	e.refs.learn(k, r)
+	e.pending = append(e.pending, func() { e.sum.RefsCreated++; e.refs.commit() })
+	return r.Base().ID, nil
+}
+
 // findExisting finds the record a row duplicates: by id, then by the kind's
 // natural keys (see dedupIndex).
-func (e *engine) findExisting(row Row, rv *rowValues, cand model.Record) (model.Record, []RowError, error) {
+func (e *engine) findExisting(row Row, rv *rowValues, cand model.Record) (Match, model.Record, []RowError, error) {
 	if rv.id != "" {
 		r, _ := model.New(e.opts.Kind)
 		err := e.tx.Get(rv.id, r)
 		switch {
 		case err == nil && r.Base().Deleted():
-			return nil, []RowError{{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf["id"]], Field: "id", Msg: fmt.Sprintf("record %s is in the trash; restore it first", rv.id)}}, nil
+			return Match{}, nil, []RowError{{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf["id"]], Field: "id", Msg: e.t("in_trash", "ID", quote(rv.id))}}, nil
 		case err == nil:
-			return r, nil, nil
+			return Match{ID: rv.id, Reason: ReasonID, Strength: Strong}, r, nil, nil
 		case !errors.Is(err, model.ErrNotFound):
-			return nil, nil, err
+			return Match{}, nil, nil, fmt.Errorf("importer: row %d: %w", row.Num, err)
 		}
 		if !looksLikeID(rv.id) {
-			return nil, []RowError{{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf["id"]], Field: "id", Msg: fmt.Sprintf("%q is not a Relais id", rv.id)}}, nil
+			return Match{}, nil, []RowError{{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf["id"]], Field: "id", Msg: e.t("not_an_id", "Value", quote(rv.id))}}, nil
 		}
 	}
-	id := e.dedup.find(cand)
-	if id == "" || e.opts.OnDuplicate == Create {
-		return nil, nil, nil
+	m := e.dedup.find(cand)
+	if m.ID == "" {
+		return Match{}, nil, nil, nil
 	}
 	r, _ := model.New(e.opts.Kind)
-	if err := e.tx.Get(id, r); err != nil {
-		return nil, nil, err
+	if err := e.tx.Get(m.ID, r); err != nil {
+		return Match{}, nil, nil, fmt.Errorf("importer: row %d: %w", row.Num, err)
 	}
-	return r, nil, nil
+	return m, r, nil, nil
 }
 
 // looksLikeID accepts the canonical UUID form Relais ids have.
@@ -642,7 +855,7 @@ func (e *engine) dealDefaults(row Row, rv *rowValues) *RowError {
 	sid, _ := rv.vals["stage_id"].(string)
 	if sid == "" {
 		if e.defaultStage == nil {
-			return &RowError{Row: row.Num, Line: row.Line, Msg: "the pipeline has no open stage to put the deal in: create one, or map a Stage column"}
+			return &RowError{Row: row.Num, Line: row.Line, Msg: e.t("no_stage")}
 		}
 		sid = e.defaultStage.ID
 		rv.vals["stage_id"] = sid
@@ -745,14 +958,23 @@ func (e *engine) orderLine(row Row, rv *rowValues, st *orderState) ([]RowError, 
 	l := &model.OrderLine{OrderID: st.id, QuantityMilli: 1000}
 	if rv.lineR != "" {
 		pid, err := e.refs.resolve(model.KindProduct, rv.lineR)
-		if err != nil || pid == "" {
-			return []RowError{{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf[FieldLineProduct]], Field: FieldLineProduct, Msg: fmt.Sprintf("no product has the SKU %q", rv.lineR)}}, err
+		if err != nil {
+			return nil, fmt.Errorf("importer: row %d: %w", row.Num, err)
 		}
-		var p model.Product
-		if err := e.tx.Get(pid, &p); err != nil {
-			return nil, err
+		if pid == "" {
+			// The line is kept, named by the file's text: what was
+			// ordered matters more than the catalogue entry.
+			e.rowWarnings = append(e.rowWarnings, RowError{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf[FieldLineProduct]],
+				Field: FieldLineProduct, Msg: e.t("line_no_product", "Value", quote(rv.lineR))})
+			e.pending = append(e.pending, func() { e.sum.Missing++ })
+			l.Description = rv.lineR
+		} else {
+			var p model.Product
+			if err := e.tx.Get(pid, &p); err != nil {
+				return nil, fmt.Errorf("importer: row %d: %w", row.Num, err)
+			}
+			l.ProductID, l.Description, l.UnitPriceMinor, l.TaxRateBP = pid, p.Name, p.PriceMinor, p.TaxRateBP
 		}
-		l.ProductID, l.Description, l.UnitPriceMinor, l.TaxRateBP = pid, p.Name, p.PriceMinor, p.TaxRateBP
 	}
 	m := model.FieldMap{}
 	for k, v := range rv.line {
@@ -760,11 +982,11 @@ func (e *engine) orderLine(row Row, rv *rowValues, st *orderState) ([]RowError, 
 			FieldLineDiscount: "discount_bp", FieldLineTaxRate: "tax_rate_bp"}[k]] = v
 	}
 	if err := model.Decode(l, m); err != nil {
-		return []RowError{{Row: row.Num, Line: row.Line, Msg: err.Error()}}, nil
+		return []RowError{{Row: row.Num, Line: row.Line, Msg: bounded(err.Error())}}, nil
 	}
 	l.NetMinor = lineNet(l.QuantityMilli, l.UnitPriceMinor, l.DiscountBP)
 	if err := e.tx.Create(l); err != nil {
-		errs, err := e.recordErrors(row, err)
+		errs, err := e.recordErrors(row, rv, err)
 		for i := range errs {
 			errs[i].Field = "line." + errs[i].Field
 		}

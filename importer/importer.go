@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,39 +27,50 @@ import (
 // Action is what to do with a row that matches an existing record.
 type Action string
 
-// Actions on duplicates.
+// Actions on a row that strongly matches an existing record (match.go).
+// Whatever the action, a weak match (a shared phone, the same name) only
+// proposes a duplicate: the row becomes a record of its own.
 const (
-	Update Action = "update" // fill in the existing record with the row's non-empty values
+	Merge  Action = "merge"  // fill the record's empty fields; keep its differing values unless Choices say otherwise (the default)
+	Update Action = "update" // also replace its differing values with the row's non-empty ones
 	Skip   Action = "skip"   // leave the existing record alone
 	Create Action = "create" // create a new record anyway
 )
 
-// ParseAction reads an action name.
+// ParseAction reads an action name; "" is Merge.
 func ParseAction(s string) (Action, error) {
-	switch a := Action(strings.ToLower(s)); a {
-	case Update, Skip, Create:
+	switch a := Action(strings.ToLower(strings.TrimSpace(s))); a {
+	case Merge, Update, Skip, Create:
 		return a, nil
-	case "":
-		return Update, nil
+	case "", "fill":
+		return Merge, nil
 	}
-	return "", fmt.Errorf("importer: %q: say update, skip or create", s)
+	return "", fmt.Errorf("importer: %s: say merge, update, skip or create", quote(s))
 }
 
 // Options tune an import.
 type Options struct {
 	Kind        model.Kind
 	Mapping     Mapping // per column; nil: Suggest from the titles
-	OnDuplicate Action  // Update when empty
-	SkipBadRows bool    // import the good rows and report the others, instead of all or nothing
-	DryRun      bool    // do everything, then roll back
-	Lang        string  // "fr" or "en": how ambiguous numbers and dates are read by default
-	Currency    string  // for amounts with no currency; EUR when empty
-	DateOrder   string  // DMY or MDY; DMY when empty
-	Decimal     byte    // '.' or ','; from Lang when 0
+	OnDuplicate Action  // Merge when empty
+	// Choices say, per row and field, what to do with a value that differs
+	// from the stored record's; a key with Row 0 holds for every row. A
+	// value with no choice is kept (Merge) or replaced (Update).
+	Choices map[ChoiceKey]Choice
+	// CreateMissing creates the team members and events that rows name
+	// and Relais does not have; otherwise the reference is left empty and
+	// the row imports with a warning.
+	SkipBadRows bool   // import the good rows and report the others, instead of all or nothing
+	DryRun      bool   // do everything, then roll back
+	Lang        string // "fr" or "en": how ambiguous numbers and dates are read by default
+	Currency    string // for amounts with no currency; EUR when empty
+	DateOrder   string // DMY or MDY; DMY when empty
+	Decimal     byte   // '.' or ','; from Lang when 0
 	Location    *time.Location
 	// NoCreateAccounts stops the import from creating the accounts that
 	// contacts, deals and orders name but that do not exist yet.
 	NoCreateAccounts bool
+	CreateMissing    bool
 	Source           string // the Source given to new contacts; "import" when empty
 	MaxErrors        int    // row errors kept in detail; 1000 when 0
 	Progress         func(Progress)
@@ -78,19 +90,45 @@ type RowError struct {
 	Column string // the column's title, "" when the problem is the whole row
 	Field  string // the field it feeds
 	Code   string // the model.ValidationError code when the store refused the value, for translation
-	Msg    string // an English sentence
+	Msg    string // a sentence in the import's language (Options.Lang), any value quoted clipped to MaxQuote
 }
 
-func (e RowError) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "row %d", e.Row)
-	if e.Line > 0 && e.Line != e.Row {
-		fmt.Fprintf(&b, " (line %d)", e.Line)
+func (e RowError) String() string { return e.Text("en") }
+
+// Text is the error with its row and column, framed in lang.
+func (e RowError) Text(lang string) string {
+	return Text(lang, "sum.line", "Severity", where(lang, e.Row, e.Line, e.Column), "Text", e.Msg)
+}
+
+// where names a row (and its line and column) in lang.
+func where(lang string, row, line int, column string) string {
+	s := Text(lang, "row", "Row", strconv.Itoa(row))
+	if line > 0 && line != row {
+		s = Text(lang, "row_line", "Row", strconv.Itoa(row), "Line", strconv.Itoa(line))
 	}
-	if e.Column != "" {
-		fmt.Fprintf(&b, ", column %q", e.Column)
+	if column != "" {
+		s = Text(lang, "row_column", "Where", s, "Column", quote(column))
 	}
-	return b.String() + ": " + e.Msg
+	return s
+}
+
+// Proposal is a possible duplicate: a row that weakly matches an existing
+// record (same phone, same name) and was imported as a record of its own.
+type Proposal struct {
+	Row, Line int
+	ID        string // the existing record it may duplicate
+	Label     string // that record's name
+	Reason    string // the weak key they share (ReasonPhone, ReasonName)
+	NewID     string // the record the row created
+}
+
+// Text is the proposal as a sentence in lang.
+func (p Proposal) Text(lang string, k model.Kind) string {
+	key := "proposal"
+	if k != model.KindContact {
+		key = "proposal_other"
+	}
+	return Text(lang, key, "Name", quote(p.Label), "Reason", Text(lang, "reason."+p.Reason))
 }
 
 // Summary is the outcome of an import, to show and to save.
@@ -106,11 +144,22 @@ type Summary struct {
 	Skipped         int // duplicates left alone, and unchanged ones
 	Failed          int // rows with errors
 	AccountsCreated int // accounts created because a row named one that did not exist
+	RefsCreated     int // team members and events created (Options.CreateMissing)
+	Missing         int // references to records Relais does not have, left empty (each is a warning)
+	Proposed        int // rows imported apart from the record they weakly match
+	Differing       int // values of the file that differ from the stored ones
 	Errors          []RowError
 	MoreErrors      int        // errors not kept in Errors
 	Warnings        []RowError // problems that did not stop their row (the first MaxErrors)
+	MoreWarnings    int
+	Proposals       []Proposal   // the first MaxErrors
+	Differences     []Difference // the first MaxErrors
+	Lang            string       // the language of the messages
 	Duration        time.Duration
 }
+
+// Refused is how many rows were not imported because of their errors.
+func (s *Summary) Refused() int { return s.Failed }
 
 // errRollback ends a dry run or a failed all-or-nothing import.
 var errRollback = errors.New("importer: roll back")
@@ -131,6 +180,11 @@ type PreviewRow struct {
 	Errors []RowError       //
 	Record model.Record     // the record as it would be written
 	Extra  []model.FieldMap // order lines created with the row
+	// Differences are the row's values that differ from the record it
+	// matches, with the choice the import would make (to offer the others).
+	Differences []Difference
+	Proposal    *Proposal  // the record the row may duplicate, when it weakly matches one
+	Warnings    []RowError // unknown references left empty, and the like
 }
 
 // Preview runs the import of the first n rows without saving anything and
@@ -145,7 +199,12 @@ func Preview(ctx context.Context, store *model.Store, src Source, opts Options, 
 func run(ctx context.Context, store *model.Store, src Source, opts Options, limit int, preview func(PreviewRow)) (*Summary, error) {
 	start := time.Now()
 	if opts.OnDuplicate == "" {
-		opts.OnDuplicate = Update
+		opts.OnDuplicate = Merge
+	}
+	if !strings.HasPrefix(opts.Lang, "fr") {
+		opts.Lang = "en"
+	} else {
+		opts.Lang = "fr"
 	}
 	if opts.Currency == "" {
 		opts.Currency = "EUR"
@@ -166,14 +225,14 @@ func run(ctx context.Context, store *model.Store, src Source, opts Options, limi
 			opts.Mapping = Suggest(opts.Kind, src.Columns())
 		}
 	}
-	sum := &Summary{Kind: opts.Kind, File: opts.File, DryRun: opts.DryRun}
+	sum := &Summary{Kind: opts.Kind, File: opts.File, DryRun: opts.DryRun, Lang: opts.Lang}
 	cols := src.Columns()
 	fields := make([]*Field, len(cols))
 	for i := range cols {
 		if i < len(opts.Mapping) && opts.Mapping[i] != "" {
 			f, ok := fieldByName(opts.Kind, opts.Mapping[i])
 			if !ok {
-				return sum, fmt.Errorf("importer: column %q: %q is not a field of %s", cols[i], opts.Mapping[i], opts.Kind)
+				return sum, fmt.Errorf("importer: column %s: %s is not a field of %s", quote(cols[i]), quote(opts.Mapping[i]), opts.Kind)
 			}
 			fields[i] = &f
 		}
@@ -225,9 +284,9 @@ func (e *engine) loop(src Source, limit int) error {
 		e.sum.Rows++
 		if err != nil {
 			if row.Num == 0 {
-				return fmt.Errorf("importer: read %s: %w", e.opts.File, err)
+				return fmt.Errorf("importer: read %s: %w", firstNonEmpty(e.opts.File, "the file"), err)
 			}
-			e.fail(row, RowError{Row: row.Num, Line: row.Line, Msg: err.Error()})
+			e.fail(row, RowError{Row: row.Num, Line: row.Line, Msg: e.readMsg(err)})
 			continue
 		}
 		if err := e.row(row); err != nil {
@@ -274,6 +333,7 @@ func (e *engine) commitRow(row Row) error {
 	}
 	if len(errs) > 0 {
 		e.pending = e.pending[:0]
+		e.rowWarnings = e.rowWarnings[:0]
 		e.refs.discard()
 		e.failMany(row, errs)
 		if e.opts.SkipBadRows {
@@ -281,11 +341,17 @@ func (e *engine) commitRow(row Row) error {
 		}
 		return nil
 	}
-	for _, w := range row.Warnings {
-		if len(e.sum.Warnings) < e.opts.MaxErrors {
-			e.sum.Warnings = append(e.sum.Warnings, RowError{Row: row.Num, Line: row.Line, Msg: w})
+	for i, w := range row.Warnings {
+		var err error = errors.New(w)
+		if i < len(row.warn) {
+			err = row.warn[i]
 		}
+		e.warn(RowError{Row: row.Num, Line: row.Line, Msg: e.readMsg(err)})
 	}
+	for _, w := range e.rowWarnings {
+		e.warn(w)
+	}
+	e.rowWarnings = e.rowWarnings[:0]
 	for _, f := range e.pending {
 		f()
 	}
@@ -297,6 +363,9 @@ func (e *engine) fail(row Row, re RowError) { e.failMany(row, []RowError{re}) }
 
 func (e *engine) failMany(row Row, errs []RowError) {
 	e.sum.Failed++
+	for i := range errs {
+		errs[i].Msg = bounded(errs[i].Msg)
+	}
 	for _, re := range errs {
 		if len(e.sum.Errors) < e.opts.MaxErrors {
 			e.sum.Errors = append(e.sum.Errors, re)
@@ -307,4 +376,35 @@ func (e *engine) failMany(row Row, errs []RowError) {
 	if e.preview != nil {
 		e.preview(PreviewRow{Row: row.Num, Action: "error", Errors: errs})
 	}
+}
+
+// warn keeps a warning (the first MaxErrors) in the summary.
+func (e *engine) warn(re RowError) {
+	re.Msg = bounded(re.Msg)
+	if len(e.sum.Warnings) < e.opts.MaxErrors {
+		e.sum.Warnings = append(e.sum.Warnings, re)
+	} else {
+		e.sum.MoreWarnings++
+	}
+}
+
+// msgErr is an error whose sentence is one of the importer's messages, so
+// that it can be said in the import's language where it is reported.
+type msgErr struct {
+	key  string
+	args []string
+}
+
+func (m *msgErr) Error() string { return Text("en", m.key, m.args...) }
+
+func newMsg(key string, args ...string) error { return &msgErr{key: key, args: args} }
+
+// readMsg is a reading error as the summary says it: in the import's
+// language when it is one of ours, and bounded whatever its origin.
+func (e *engine) readMsg(err error) string {
+	var m *msgErr
+	if errors.As(err, &m) {
+		return bounded(Text(e.opts.Lang, m.key, m.args...))
+	}
+	return bounded(err.Error())
 }

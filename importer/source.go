@@ -29,6 +29,7 @@ type Row struct {
 	// Warnings are problems that did not stop the row, such as a damaged
 	// photo left out of a card.
 	Warnings []string
+	warn     []error // the same, translatable (msgErr), when the reader made them
 }
 
 // Source streams the rows of a file. Next returns io.EOF after the last row.
@@ -255,7 +256,7 @@ func blank(cells []string) bool {
 func csvErr(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("unreadable CSV: %v", pe.Err)
+		return newMsg("unreadable_csv", "Msg", pe.Err.Error())
 	}
 	return err
 }

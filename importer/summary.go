@@ -12,49 +12,79 @@ import (
 	"relais/export"
 )
 
-// WriteText writes the summary as a plain-text report: the counts, then
-// every error and warning with its row.
+// WriteText writes the summary as a plain-text report in its language:
+// the counts, then every error, warning, possible duplicate and differing
+// value with its row.
 func (s *Summary) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	state := "saved"
+	l := s.Lang
+	t := func(key string, args ...string) string { return Text(l, key, args...) }
+	n := strconv.Itoa
+	state := t("sum.saved")
 	switch {
 	case s.DryRun:
-		state = "dry run: nothing was saved"
+		state = t("sum.dry")
 	case s.Cancelled:
-		state = "cancelled: nothing was saved"
+		state = t("sum.cancelled")
 	case !s.Committed:
-		state = "nothing was saved"
+		state = t("sum.nothing")
 	}
-	fmt.Fprintf(bw, "Import of %s (%s): %s\n", firstNonEmpty(s.File, "a file"), s.Kind, state)
-	fmt.Fprintf(bw, "rows %d, created %d, updated %d, skipped %d, errors %d\n", s.Rows, s.Created, s.Updated, s.Skipped, s.Failed)
-	if s.AccountsCreated > 0 {
-		fmt.Fprintf(bw, "accounts created: %d\n", s.AccountsCreated)
+	fmt.Fprintln(bw, t("sum.title", "File", firstNonEmpty(s.File, t("sum.a_file")), "Kind", t("kind."+string(s.Kind)), "State", state))
+	fmt.Fprintln(bw, t("sum.counts", "Rows", n(s.Rows), "Created", n(s.Created), "Updated", n(s.Updated), "Skipped", n(s.Skipped), "Errors", n(s.Failed)))
+	for _, c := range []struct {
+		key string
+		n   int
+	}{{"sum.accounts", s.AccountsCreated}, {"sum.refs_created", s.RefsCreated}, {"sum.missing", s.Missing},
+		{"sum.proposed", s.Proposed}, {"sum.differing", s.Differing}} {
+		if c.n > 0 {
+			fmt.Fprintln(bw, t(c.key, "Count", n(c.n)))
+		}
+	}
+	more := func(k int) {
+		if k > 0 {
+			fmt.Fprintln(bw, t("sum.more", "Count", n(k)))
+		}
 	}
 	for _, e := range s.Errors {
-		fmt.Fprintln(bw, "error:", e)
+		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.error"), "Text", e.Text(l)))
 	}
-	if s.MoreErrors > 0 {
-		fmt.Fprintf(bw, "… and %d more errors\n", s.MoreErrors)
-	}
+	more(s.MoreErrors)
 	for _, e := range s.Warnings {
-		fmt.Fprintln(bw, "warning:", e)
+		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.warning"), "Text", e.Text(l)))
 	}
+	more(s.MoreWarnings)
+	for _, p := range s.Proposals {
+		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.duplicate"), "Text", t("sum.line", "Severity", where(l, p.Row, p.Line, ""), "Text", p.Text(l, s.Kind))))
+	}
+	more(s.Proposed - len(s.Proposals))
+	for _, d := range s.Differences {
+		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.choice"), "Text", t("sum.line", "Severity", where(l, d.Row, d.Line, ""), "Text", d.Text(l))))
+	}
+	more(s.Differing - len(s.Differences))
 	return bw.Flush()
 }
 
-// WriteCSV writes the errors and warnings as a table a spreadsheet opens,
-// in lang's CSV conventions, after a first row holding the counts.
+// WriteCSV writes the errors, warnings, possible duplicates and differing
+// values as a table a spreadsheet opens, in lang's CSV conventions and
+// words, after a first row holding the counts.
 func (s *Summary) WriteCSV(w io.Writer, lang string) error {
+	t := func(key string) string { return Text(lang, key) }
 	c := export.NewCSV(w, lang)
-	c.Write("created", strconv.Itoa(s.Created), "updated", strconv.Itoa(s.Updated), "skipped", strconv.Itoa(s.Skipped), "errors", strconv.Itoa(s.Failed))
-	c.Write("severity", "row", "line", "column", "field", "problem")
+	c.Write(t("sum.col.created"), strconv.Itoa(s.Created), t("sum.col.updated"), strconv.Itoa(s.Updated), t("sum.col.skipped"), strconv.Itoa(s.Skipped), t("sum.col.errors"), strconv.Itoa(s.Failed))
+	c.Write(t("sum.col.severity"), t("sum.col.row"), t("sum.col.line"), t("sum.col.column"), t("sum.col.field"), t("sum.col.problem"))
 	for _, group := range []struct {
 		name string
 		list []RowError
-	}{{"error", s.Errors}, {"warning", s.Warnings}} {
+	}{{t("sum.error"), s.Errors}, {t("sum.warning"), s.Warnings}} {
 		for _, e := range group.list {
 			c.Write(group.name, strconv.Itoa(e.Row), strconv.Itoa(e.Line), e.Column, e.Field, e.Msg)
 		}
+	}
+	for _, p := range s.Proposals {
+		c.Write(t("sum.duplicate"), strconv.Itoa(p.Row), strconv.Itoa(p.Line), "", "", p.Text(lang, s.Kind))
+	}
+	for _, d := range s.Differences {
+		c.Write(t("sum.choice"), strconv.Itoa(d.Row), strconv.Itoa(d.Line), "", d.Field, d.Text(lang))
 	}
 	return c.Flush()
 }
@@ -66,7 +96,7 @@ func (s *Summary) Save(path string) error {
 		return fmt.Errorf("importer: save the summary: %w", err)
 	}
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		err = s.WriteCSV(f, "en")
+		err = s.WriteCSV(f, firstNonEmpty(s.Lang, "en"))
 	} else {
 		err = s.WriteText(f)
 	}

@@ -89,13 +89,16 @@ func (s *vcardSource) Next() (Row, error) {
 	}
 	card, err := vcard.NewDecoder(strings.NewReader(text)).Decode()
 	if err != nil {
-		return row, fmt.Errorf("unreadable card: %s", strings.TrimPrefix(err.Error(), "vcard: "))
+		return row, newMsg("unreadable_card", "Msg", bounded(strings.TrimPrefix(err.Error(), "vcard: ")))
 	}
-	cells, warnings, err := cardCells(card)
+	cells, warn, err := cardCells(card)
 	if err != nil {
 		return row, err
 	}
-	row.Cells, row.Warnings = cells, warnings
+	row.Cells, row.warn = cells, warn
+	for _, w := range warn {
+		row.Warnings = append(row.Warnings, w.Error())
+	}
 	return row, nil
 }
 
@@ -114,11 +117,11 @@ func (s *vcardSource) Close() error {
 }
 
 // cardCells extracts a contact's fields from a card.
-func cardCells(card vcard.Card) ([]string, []string, error) {
+func cardCells(card vcard.Card) ([]string, []error, error) {
 	if k := card.Kind(); k == vcard.KindGroup || k == vcard.KindOrganization || k == vcard.KindLocation {
-		return nil, nil, fmt.Errorf("is a %s card, not a person", k)
+		return nil, nil, newMsg("not_person", "Kind", string(k))
 	}
-	var warnings []string
+	var warnings []error
 	cells := make([]string, len(vcardColumns))
 	set := func(col, v string) {
 		for i, c := range vcardColumns {
@@ -182,7 +185,7 @@ func cardCells(card vcard.Card) ([]string, []string, error) {
 	if p := card.Preferred(vcard.FieldPhoto); p != nil {
 		uri, err := cardPhoto(p)
 		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("photo left out: %v", err))
+			warnings = append(warnings, newMsg("photo_left_out", "Msg", err.Error()))
 		}
 		set("photo", uri)
 	}
@@ -308,7 +311,7 @@ func (n *normalizer) nextCard() (string, int, error) {
 		l, at, err := n.logical()
 		if err != nil {
 			if begin > 0 {
-				return "", begin, errors.New("the card has no END:VCARD")
+				return "", begin, newMsg("no_end_vcard")
 			}
 			return "", 0, io.EOF
 		}

@@ -2,6 +2,7 @@ package leads
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -35,6 +36,10 @@ type Lead struct {
 	// MergeInto is the existing contact to update (Check's Duplicate, when
 	// the user chose to merge); "" creates a new contact.
 	MergeInto string
+	// Choices say, per field, what merging does with a value of the card
+	// that differs from the contact's (Check's Differences): the contact's
+	// value is kept unless the choice says otherwise.
+	Choices map[string]importer.Choice
 	// AccountID is the existing account the card's company names (Check's
 	// AccountID); "" with a company creates the account.
 	AccountID string
@@ -159,17 +164,26 @@ type Check struct {
 	// phone, or same name at the same company); nil for none.
 	Duplicate *model.Contact
 	Reason    string // why it matches: ReasonEmail, ReasonPhone or ReasonName
-	Company   string // the duplicate's account name
+	// Strong says the card is that contact (the same e-mail): saving
+	// completes it. Otherwise (a shared phone, the same name) the contact is
+	// only a possible duplicate, and the lead is saved apart unless the
+	// user chooses to merge. The rules are the importer's (importer.FindContact).
+	Strong  bool
+	Company string // the duplicate's account name
+	// Differences are the card's values that differ from the duplicate's
+	// (name, title, company …): merging keeps the contact's unless
+	// Lead.Choices say otherwise.
+	Differences []importer.Difference
 	// AccountID is the existing account the card's company names, "" when
 	// the company is new (or the card names none).
 	AccountID string
 }
 
-// CheckCard looks the card up among existing contacts with the rules the
-// importer's de-duplication applies (e-mail, then phone, then name within
-// the same company; model.FindContactDuplicate) and finds the account its
-// company names. It writes nothing and, reading through the search index,
-// takes the same few milliseconds at 1,000 or 100,000 contacts.
+// CheckCard looks the card up among existing contacts with the importer's
+// matching rules (importer.FindContact: e-mail identifies; phone, then name
+// within the same company, only propose) and finds the account its company
+// names. It writes nothing and, reading through the search index, takes the
+// same few milliseconds at 1,000 or 100,000 contacts.
 func CheckCard(ctx context.Context, s *model.Store, c Card) (*Check, error) {
 	probe := &model.Contact{FirstName: c.FirstName, LastName: c.LastName, Emails: c.Emails, Phones: c.Phones}
 	if ves, ok := model.AsValidation(probe.Validate()); ok {
@@ -198,36 +212,74 @@ func CheckCard(ctx context.Context, s *model.Store, c Card) (*Check, error) {
 			out.AccountID = acc.ID
 		}
 	}
-	keys := model.ContactKeys{Emails: c.Emails, Phones: c.Phones, FirstName: c.FirstName, LastName: c.LastName, AccountID: out.AccountID}
+	probe.AccountID = out.AccountID
 	if strings.TrimSpace(c.Company) != "" && out.AccountID == "" {
-		keys.FirstName, keys.LastName = "", ""
+		probe.FirstName, probe.LastName = "", ""
 	}
-	dup, reason, err := model.FindContactDuplicate(ctx, db, keys)
+	m, dup, err := importer.FindContact(ctx, db, probe)
 	if err != nil {
-		return nil, fmt.Errorf("leads: look for duplicates: %w", err)
+		return nil, fmt.Errorf("leads: %w", err)
 	}
 	if dup == nil {
 		return out, nil
 	}
-	out.Duplicate, out.Reason = dup, reasonOf(reason)
+	out.Duplicate, out.Reason, out.Strong = dup, m.Reason, m.Strength == importer.Strong
 	if dup.AccountID != "" {
 		var a model.Account
 		if err := s.Get(ctx, dup.AccountID, &a); err == nil {
 			out.Company = a.Name
 		}
 	}
+	probeCopy := *dup
+	if out.Differences, err = importer.MergeContact(&probeCopy, cardFields(c), nil, "en", "", false); err != nil {
+		return nil, fmt.Errorf("leads: %w", err)
+	}
+	if d, ok := companyDifference(c, out.AccountID, dup, out.Company); ok {
+		out.Differences = append(out.Differences, d)
+	}
 	return out, nil
 }
 
-// reasonOf maps the model's match rule to this package's reason.
-func reasonOf(match string) string {
-	switch match {
-	case model.MatchEmail:
-		return ReasonEmail
-	case model.MatchPhone:
-		return ReasonPhone
+// cardFields are the card's values as the importer's merge reads them.
+func cardFields(card Card) model.FieldMap {
+	fm := model.FieldMap{}
+	for f, v := range map[string]string{"first_name": card.FirstName, "last_name": card.LastName, "title": card.Title,
+		"language": card.Language, "photo": card.Photo} {
+		if v = strings.TrimSpace(v); v != "" {
+			fm[f] = oneLineUnless(f, v)
+		}
 	}
-	return ReasonName
+	for f, items := range map[string][]string{"emails": card.Emails, "phones": card.Phones} {
+		var clean []string
+		for _, it := range items {
+			if it = strings.TrimSpace(it); it != "" {
+				clean = append(clean, it)
+			}
+		}
+		if len(clean) > 0 {
+			b, _ := json.Marshal(clean)
+			fm[f] = string(b)
+		}
+	}
+	return fm
+}
+
+func oneLineUnless(field, v string) string {
+	if field == "photo" {
+		return v
+	}
+	return oneLine(v)
+}
+
+// companyDifference is the card's company when it is not the duplicate's
+// account (the person may have changed jobs, or the badge may be wrong):
+// a choice like any other differing value, kept by default.
+func companyDifference(card Card, accountID string, dup *model.Contact, company string) (importer.Difference, bool) {
+	name := strings.TrimSpace(card.Company)
+	if name == "" || dup.AccountID == "" || accountID == dup.AccountID {
+		return importer.Difference{}, false
+	}
+	return importer.Difference{ID: dup.ID, Label: dup.FullName(), Field: "account_id", Old: company, New: name, Choice: importer.Keep}, true
 }
 
 // Result is what Capture saved.
@@ -238,6 +290,9 @@ type Result struct {
 	Activity *model.Activity
 	Task     *model.Task // the follow-up; nil when the grade gets none
 	Deal     *model.Deal // nil unless asked for
+	// Differences are the card's values that differed from the merged
+	// contact's, with what was done with each.
+	Differences []importer.Difference
 }
 
 // Capture saves a lead in one transaction: the contact (new, or merged into
@@ -290,7 +345,11 @@ func capture(tx *model.Tx, l Lead, cfg Config) (*Result, error) {
 	} else {
 		c.Source, c.OwnerID = SourceTradeShow, l.OwnerID
 	}
-	if err := applyCard(tx, c, l, res); err != nil {
+	if res.Merged {
+		if err := mergeCard(tx, c, l, ev, cfg, res); err != nil {
+			return nil, err
+		}
+	} else if err := applyCard(tx, c, l, res); err != nil {
 		return nil, err
 	}
 	c.SourceEventID, c.LeadAt = ev.ID, now
@@ -355,9 +414,72 @@ func capture(tx *model.Tx, l Lead, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// applyCard copies the card onto c: names, title and company when given
-// (a badge is more recent than what was typed in months ago), e-mails and
-// phones added to the ones c has.
+// mergeCard completes the existing contact c with the card by the
+// importer's rules (importer.MergeContact): empty fields filled, e-mails
+// and phones added, and a name, title or company that differs kept as it
+// is unless the lead's choices say to take the card's (or keep both).
+func mergeCard(tx *model.Tx, c *model.Contact, l Lead, ev *model.Event, cfg Config, res *Result) error {
+	choose := func(field string) importer.Choice {
+		if ch, ok := l.Choices[field]; ok {
+			return ch
+		}
+		return importer.Keep
+	}
+	company := ""
+	if c.AccountID != "" {
+		var a model.Account
+		if err := tx.Get(c.AccountID, &a); err == nil {
+			company = a.Name
+		}
+	}
+	diffs, err := importer.MergeContact(c, cardFields(l.Card), choose, cfg.Lang, ev.Name, true)
+	if err != nil {
+		return err
+	}
+	if d, ok := companyDifference(l.Card, l.AccountID, c, company); ok {
+		d.Choice = choose("account_id")
+		switch d.Choice {
+		case importer.TakeNew:
+			if err := setCompany(tx, c, l, res); err != nil {
+				return err
+			}
+		case importer.KeepBoth:
+			line := importer.Text(cfg.Lang, "both_note", "Field", cfg.Text("leads.company"), "File", ev.Name, "Value", d.New)
+			c.Notes = strings.TrimSpace(strings.TrimSpace(c.Notes) + "\n\n" + line)
+		}
+		diffs = append(diffs, d)
+	} else if c.AccountID == "" {
+		if err := setCompany(tx, c, l, res); err != nil {
+			return err
+		}
+	}
+	res.Differences = diffs
+	return nil
+}
+
+// setCompany puts c at the card's company: the account the check found, or
+// a new one.
+func setCompany(tx *model.Tx, c *model.Contact, l Lead, res *Result) error {
+	switch {
+	case l.AccountID != "":
+		c.AccountID = l.AccountID
+	case strings.TrimSpace(l.Card.Company) != "":
+		a := &model.Account{Name: oneLine(l.Card.Company)}
+		if err := tx.Create(a); err != nil {
+			if ves, ok := model.AsValidation(err); ok {
+				for _, ve := range ves {
+					ve.Field = "company"
+				}
+			}
+			return err
+		}
+		c.AccountID, res.Account = a.ID, a
+	}
+	return nil
+}
+
+// applyCard copies the card onto a new contact c: names, title, e-mails,
+// phones and company.
 func applyCard(tx *model.Tx, c *model.Contact, l Lead, res *Result) error {
 	card := l.Card
 	for _, f := range []struct {
@@ -516,8 +638,9 @@ type ImportOptions struct {
 }
 
 // ImportVCF imports a .vcf file (one or many cards) as leads of the event
-// through the importer — the same reader, de-duplication (existing contacts
-// are updated) and all-or-nothing transaction as any contact import, with
+// through the importer — the same reader, matching rules (a contact with the
+// card's e-mail is completed, never renamed; a shared phone or name is only
+// a possible duplicate) and all-or-nothing transaction as any contact import, with
 // the event, grade and consent added to every card — then creates the
 // follow-ups the grade calls for, once per contact (importing the same file
 // again creates none). Cards that cannot be read are in the summary, with
@@ -543,7 +666,16 @@ func ImportVCF(ctx context.Context, s *model.Store, eventID string, r io.Reader,
 		extra["consent_source"] = cfg.Text("lead.consent_source_file", "Event", ev.Name, "File", firstNonEmpty(opts.File, "vCard"))
 	}
 	src := &withColumns{Source: importer.NewVCard(r, 0), extra: extra}
-	sum, err := importer.Run(ctx, s, src, importer.Options{Kind: model.KindContact, OnDuplicate: importer.Update,
+	// A card completes the contact it is (same e-mail or UID) and never
+	// renames it; the visit's own fields — the event, when, the grade, the
+	// consent given there — are the news a lead brings, so they replace.
+	visit := map[importer.ChoiceKey]importer.Choice{}
+	for f := range extra {
+		if f != "owner_id" {
+			visit[importer.ChoiceKey{Field: f}] = importer.TakeNew
+		}
+	}
+	sum, err := importer.Run(ctx, s, src, importer.Options{Kind: model.KindContact, OnDuplicate: importer.Merge, Choices: visit,
 		Source: SourceTradeShow, File: opts.File, Lang: cfg.Lang, Location: time.UTC})
 	if err != nil || !sum.Committed {
 		return sum, 0, err

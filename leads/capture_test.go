@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"relais/importer"
 	"relais/model"
 	"relais/model/modeltest"
 )
@@ -90,6 +91,11 @@ func TestCheckCardDuplicates(t *testing.T) {
 			}
 			if got.Reason != c.reason {
 				t.Errorf("reason %q, want %q", got.Reason, c.reason)
+			}
+			// Only the e-mail says it is the same person; a phone or a name
+			// is a possible duplicate.
+			if got.Strong != (c.reason == ReasonEmail) {
+				t.Errorf("strong %v for reason %q", got.Strong, c.reason)
 			}
 			if got.AccountID != c.account {
 				t.Errorf("account %q, want %q", got.AccountID, c.account)
@@ -180,8 +186,11 @@ func TestCaptureMerge(t *testing.T) {
 	card := Card{FirstName: "John", LastName: "Smith", Title: "Head of purchasing", Emails: []string{"john.smith@acme.example", "js@private.example"},
 		Phones: []string{"06 12 34 56 78"}}
 	chk, err := CheckCard(ctx, sh.s, card)
-	if err != nil || chk.Duplicate == nil || chk.Duplicate.ID != sh.john.ID || chk.Company != "Acme Industrie" {
+	if err != nil || chk.Duplicate == nil || chk.Duplicate.ID != sh.john.ID || chk.Company != "Acme Industrie" || !chk.Strong {
 		t.Fatalf("check %+v %v", chk, err)
+	}
+	if len(chk.Differences) != 1 || chk.Differences[0].Field != "title" || chk.Differences[0].Old != "Buyer" || chk.Differences[0].New != "Head of purchasing" {
+		t.Fatalf("differences %+v", chk.Differences)
 	}
 	contacts := sh.count(t, model.KindContact)
 	res, err := Capture(ctx, sh.s, Lead{Card: card, EventID: sh.ev.ID, Grade: "B", Notes: "Back for the new oven.", OwnerID: sh.me.ID,
@@ -194,7 +203,8 @@ func TestCaptureMerge(t *testing.T) {
 	}
 	c := &model.Contact{}
 	sh.s.Get(ctx, sh.john.ID, c)
-	if c.Title != "Head of purchasing" || len(c.Emails) != 2 || c.Emails[1] != "js@private.example" || len(c.Phones) != 1 {
+	// The badge's title differs: kept as it was, reported as a choice.
+	if c.Title != "Buyer" || len(res.Differences) != 1 || res.Differences[0].Choice != importer.Keep || len(c.Emails) != 2 || c.Emails[1] != "js@private.example" || len(c.Phones) != 1 {
 		t.Errorf("merged identity %+v", c)
 	}
 	if c.Source != "website" || c.SourceEventID != sh.ev.ID || c.Grade != "B" || c.AccountID != sh.acme.ID {
@@ -208,6 +218,35 @@ func TestCaptureMerge(t *testing.T) {
 	}
 	if res.Task == nil || !res.Task.Due.Equal(modeltest.Now.Add(48*time.Hour)) || res.Task.Priority != model.PriorityNormal {
 		t.Errorf("task %+v", res.Task)
+	}
+}
+
+// TestCaptureMergeChoices: the title the badge gives replaces the stored
+// one only when chosen; "keep both" keeps it in the notes.
+func TestCaptureMergeChoices(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		choice importer.Choice
+		title  string
+		note   string
+	}{{importer.TakeNew, "Head of purchasing", ""}, {importer.KeepBoth, "Buyer", "Job title (import of SIRHA Lyon): Head of purchasing"}} {
+		t.Run(string(c.choice), func(t *testing.T) {
+			sh := newShow(t)
+			card := Card{FirstName: "John", LastName: "Smith", Title: "Head of purchasing", Emails: []string{"john.smith@acme.example"}}
+			chk, err := CheckCard(ctx, sh.s, card)
+			if err != nil || !chk.Strong {
+				t.Fatalf("check %+v %v", chk, err)
+			}
+			if _, err := Capture(ctx, sh.s, Lead{Card: card, EventID: sh.ev.ID, MergeInto: chk.Duplicate.ID, AccountID: chk.AccountID,
+				Choices: map[string]importer.Choice{"title": c.choice}}, sh.cfg); err != nil {
+				t.Fatal(err)
+			}
+			got := &model.Contact{}
+			sh.s.Get(ctx, sh.john.ID, got)
+			if got.Title != c.title || got.FullName() != "John Smith" || (c.note != "" && !strings.Contains(got.Notes, c.note)) {
+				t.Errorf("title %q, name %q, notes %q", got.Title, got.FullName(), got.Notes)
+			}
+		})
 	}
 }
 

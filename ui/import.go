@@ -98,8 +98,10 @@ func (a *App) openImport(path string) *importDialog {
 		"", func(string) { d.reopen() })
 	d.detected = muted("")
 	d.detected.Truncation = fyne.TextTruncateEllipsis
-	d.onDup = newChoice([]option{{string(importer.Update), lang.L("io.ui.dup_update")}, {string(importer.Skip), lang.L("io.ui.dup_skip")},
-		{string(importer.Create), lang.L("io.ui.dup_create")}}, string(importer.Update), func(string) { d.reload() })
+	// Merge (fill empty fields, keep differing values) first and by
+	// default: an import never renames anyone unless asked to.
+	d.onDup = newChoice([]option{{string(importer.Merge), importer.Text(a.lang, "ui.dup_merge")}, {string(importer.Update), lang.L("io.ui.dup_update")},
+		{string(importer.Skip), lang.L("io.ui.dup_skip")}, {string(importer.Create), lang.L("io.ui.dup_create")}}, string(importer.Merge), func(string) { d.reload() })
 	d.skipBad = widget.NewCheck(lang.L("io.ui.skip_bad"), func(bool) {})
 	d.mapBox = container.NewVBox()
 	d.errs = widget.NewLabel("")

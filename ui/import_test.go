@@ -136,12 +136,12 @@ func TestImportFrenchCSV(t *testing.T) {
 		t.Errorf("Élodie was not updated from her row: %+v, %v", elodie, err)
 	}
 
-	// The summary saves as text.
+	// The summary saves as text, in the user's language.
 	out := filepath.Join(t.TempDir(), "bilan.txt")
 	if err := sum.Save(out); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "created 2, updated 1, skipped 0, errors 1") {
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "créées 2, mises à jour 1, ignorées 0, erreurs 1") {
 		t.Errorf("saved summary:\n%s", b)
 	}
 }
