@@ -66,16 +66,34 @@ func icalImport(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d imported, %d updated, %d unchanged, %d skipped\n", rest[0],
 		rep.Count(ical.Imported), rep.Count(ical.Updated), rep.Count(ical.Unchanged), rep.Count(ical.Skipped))
+	// A hostile file can hold a hundred thousand broken items: the first
+	// ones say what is wrong, the count says how much.
+	const maxShown = 100
+	shown, hidden := 0, 0
 	for _, it := range rep.Items {
-		switch {
-		case it.Action == ical.Skipped:
+		if it.Action != ical.Skipped && len(it.Notes) == 0 {
+			continue
+		}
+		if shown == maxShown {
+			hidden++
+			continue
+		}
+		shown++
+		if it.Action == ical.Skipped {
 			fmt.Fprintf(e.stdout, "  skipped %s %q: %s\n", it.Component, it.Summary, it.Reason)
-		case len(it.Notes) > 0:
+		} else {
 			fmt.Fprintf(e.stdout, "  %s line %d %q: %s\n", it.Action, it.Line, it.Summary, strings.Join(it.Notes, "; "))
 		}
 	}
+	if hidden > 0 {
+		fmt.Fprintf(e.stdout, "  … and %d more items with a remark\n", hidden)
+	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(e.stdout, "  note: %s\n", w)
+	}
+	// Partly refused is not success: a script must see it in the exit status.
+	if n := rep.Refused(); n > 0 {
+		return fmt.Errorf("%s: %d of %d items were refused and nothing of them was written; the others were imported", rest[0], n, len(rep.Items))
 	}
 	return nil
 }

@@ -123,6 +123,31 @@ func clip(s string, max int, single bool) string {
 	return s
 }
 
+// maxQuoted is how much of a value from the file a message quotes: a
+// megabyte-long value must not come back as a megabyte-long message.
+const maxQuoted = 80
+
+// quote quotes a value from the file for a message, clipped to maxQuoted
+// characters; only the start of s is looked at, however long it is.
+func quote(s string) string {
+	if len(s) > 4*maxQuoted+4 {
+		s = strings.ToValidUTF8(s[:4*maxQuoted+4], "")
+	}
+	return strconv.Quote(clip(s, maxQuoted, true))
+}
+
+// maxMessage bounds a whole reason or note: a message from a library that
+// repeats a value (rrule-go, go-ical) is cut there whatever it holds.
+const maxMessage = 300
+
+// short bounds a message to maxMessage characters.
+func short(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	return clip(strings.ToValidUTF8(msg[:4*maxMessage], ""), maxMessage, true)
+}
+
 // when is a parsed DATE or DATE-TIME value.
 type when struct {
 	t      time.Time // the instant (for a DATE: midnight UTC)
@@ -140,20 +165,20 @@ func (r *reader) parseValue(v string, params goical.Params, forceDate bool) (whe
 	if forceDate || strings.EqualFold(params.Get(goical.ParamValue), "DATE") || len(v) == 8 {
 		d, err := time.Parse("20060102", v)
 		if err != nil {
-			return when{}, "", fmt.Errorf("%q is not a date (YYYYMMDD)", v)
+			return when{}, "", fmt.Errorf("%s is not a date (YYYYMMDD)", quote(v))
 		}
 		return when{t: d, date: true}, "", nil
 	}
 	if strings.HasSuffix(v, "Z") || strings.HasSuffix(v, "z") {
 		t, err := time.Parse("20060102T150405", v[:len(v)-1])
 		if err != nil {
-			return when{}, "", fmt.Errorf("%q is not a date and time (YYYYMMDDTHHMMSSZ)", v)
+			return when{}, "", fmt.Errorf("%s is not a date and time (YYYYMMDDTHHMMSSZ)", quote(v))
 		}
 		return when{t: t, zoneOK: true}, "", nil
 	}
 	lt, err := time.Parse("20060102T150405", v)
 	if err != nil {
-		return when{}, "", fmt.Errorf("%q is not a date and time (YYYYMMDDTHHMMSS)", v)
+		return when{}, "", fmt.Errorf("%s is not a date and time (YYYYMMDDTHHMMSS)", quote(v))
 	}
 	loc, zone, note := r.floating, "", ""
 	if tzid := params.Get(goical.PropTimezoneID); tzid != "" {
@@ -257,7 +282,7 @@ func (r *reader) appointment(it *item) (a *model.Appointment, notes []string, er
 		if p := c.Props.Get(goical.PropDuration); p != nil {
 			d, err := p.Duration()
 			if err != nil {
-				return nil, nil, fail(goical.PropDuration, fmt.Errorf("DURATION: %q is not a duration", p.Value))
+				return nil, nil, fail(goical.PropDuration, fmt.Errorf("DURATION: %s is not a duration", quote(p.Value)))
 			}
 			a.End = a.Start.Add(d)
 		} else if a.AllDay {
@@ -286,8 +311,8 @@ func (r *reader) appointment(it *item) (a *model.Appointment, notes []string, er
 		if err != nil {
 			return nil, nil, fail(goical.PropRecurrenceRule, err)
 		}
-		if _, err := model.ParseRRule(rule, a.Start.In(a.Zone())); err != nil {
-			return nil, nil, fail(goical.PropRecurrenceRule, fmt.Errorf("RRULE %q cannot be read: %s", rule, strings.TrimPrefix(err.Error(), fmt.Sprintf("model: recurrence rule %q: ", rule))))
+		if err := checkRRule(rule, a.Start.In(a.Zone())); err != nil {
+			return nil, nil, fail(goical.PropRecurrenceRule, err)
 		}
 		a.RRule = rule
 		if len(rules) > 1 {
@@ -300,6 +325,14 @@ func (r *reader) appointment(it *item) (a *model.Appointment, notes []string, er
 		}
 		if a.ExDates, err = r.listValues(c, goical.PropExceptionDates, a.AllDay); err != nil {
 			return nil, nil, fail(goical.PropExceptionDates, err)
+		}
+		// Every expansion of the series walks these lists (each calendar view,
+		// each reminder check): a few hundred is a long-running series.
+		if n := len(a.RDates); n > maxListedDates {
+			return nil, nil, fail(goical.PropRecurrenceDates, fmt.Errorf("RDATE lists %d dates; Relais keeps at most %d extra dates per event", n, maxListedDates))
+		}
+		if n := len(a.ExDates); n > maxListedDates {
+			return nil, nil, fail(goical.PropExceptionDates, fmt.Errorf("EXDATE lists %d dates; Relais keeps at most %d cancelled dates per event", n, maxListedDates))
 		}
 	}
 	switch s := strings.ToLower(strings.TrimSpace(text(c, goical.PropStatus))); s {
@@ -317,7 +350,11 @@ func (r *reader) appointment(it *item) (a *model.Appointment, notes []string, er
 		}
 	}
 	for _, p := range c.Props.Values(goical.PropAttendee) {
-		if addr, ok := mailto(p.Value); ok {
+		if addr, ok := mailto(p.Value); ok && len(addr) <= 320 { // RFC 5321's longest address
+			if len(a.Attendees) == maxAttendees {
+				notes = append(notes, fmt.Sprintf("only the first %d attendees were kept", maxAttendees))
+				break
+			}
 			if ref := r.dir.Ref(addr); !containsStr(a.Attendees, ref) {
 				a.Attendees = append(a.Attendees, ref)
 			}
@@ -327,7 +364,7 @@ func (r *reader) appointment(it *item) (a *model.Appointment, notes []string, er
 		if al.Name != goical.CompAlarm {
 			continue
 		}
-		if off, ok := r.alarmOffset(al, a); ok {
+		if off, ok := r.alarmOffset(al, a); ok && len(a.Alarms) < maxAlarms {
 			a.Alarms = append(a.Alarms, off)
 		}
 	}
@@ -472,7 +509,7 @@ func cleanRRule(v string) (string, error) {
 		switch strings.ToUpper(name) {
 		case "RSCALE":
 			if !strings.EqualFold(val, "GREGORIAN") {
-				return "", fmt.Errorf("RRULE repeats in the %s calendar (RSCALE), which Relais cannot follow", strings.ToLower(val))
+				return "", fmt.Errorf("RRULE repeats in the %s calendar (RSCALE), which Relais cannot follow", quote(strings.ToLower(val)))
 			}
 			continue
 		case "SKIP":
@@ -483,4 +520,64 @@ func cleanRRule(v string) (string, error) {
 		kept = append(kept, p)
 	}
 	return strings.Join(kept, ";"), nil
+}
+
+// Limits on one event's lists, so that a file cannot make one appointment
+// (synced whole to the team, expanded by every calendar view) enormous.
+const (
+	maxListedDates = 1000
+	maxAttendees   = 1000
+	maxAlarms      = 20
+)
+
+// Limits on recurrence rules. The model expands a series over the window a
+// view shows, so the danger is a rule dense enough that one week holds
+// millions of occurrences (FREQ=SECONDLY, or HOURLY with every BYMINUTE
+// and BYSECOND), or so long that reading it is the cost.
+const (
+	maxRuleLen = 1000 // real rules are under 100 characters
+	// maxPerDay bounds how often a series may occur: every quarter of an
+	// hour is already more than any appointment.
+	maxPerDay = 96
+	// ruleProbe is how many occurrences are walked to measure the density.
+	ruleProbe = 2000
+)
+
+// checkRRule refuses a rule Relais cannot read or should not expand, with a
+// reason that quotes it clipped.
+func checkRRule(rule string, start time.Time) error {
+	if len(rule) > maxRuleLen {
+		return fmt.Errorf("RRULE is %s long (%s); a recurrence rule may have at most %d characters", byteSize(len(rule)), quote(rule), maxRuleLen)
+	}
+	for _, p := range strings.Split(rule, ";") {
+		name, val, _ := strings.Cut(p, "=")
+		if strings.EqualFold(name, "FREQ") && (strings.EqualFold(val, "SECONDLY") || strings.EqualFold(val, "MINUTELY")) {
+			return fmt.Errorf("RRULE repeats every %s (FREQ=%s): Relais refuses series that repeat more often than every hour", strings.TrimSuffix(strings.ToLower(val), "ly"), strings.ToUpper(val))
+		}
+	}
+	rr, err := model.ParseRRule(rule, start)
+	if err != nil {
+		why := err.Error()
+		if _, after, ok := strings.Cut(why, "\": "); ok { // model: recurrence rule "…": why
+			why = after
+		}
+		return fmt.Errorf("RRULE %s cannot be read: %s", quote(rule), why)
+	}
+	// Walk the first occurrences and count the densest 24 hours among them.
+	next := rr.Iterator()
+	var window []time.Time
+	for i := 0; i < ruleProbe; i++ {
+		t, ok := next()
+		if !ok {
+			break
+		}
+		window = append(window, t)
+		for len(window) > 0 && t.Sub(window[0]) >= 24*time.Hour {
+			window = window[1:]
+		}
+		if len(window) > maxPerDay {
+			return fmt.Errorf("RRULE %s makes more than %d occurrences in one day; Relais accepts at most %d (every quarter of an hour)", quote(rule), maxPerDay, maxPerDay)
+		}
+	}
+	return nil
 }

@@ -52,8 +52,13 @@ type ItemResult struct {
 	UID       string
 	Summary   string
 	Action    string // Imported, Updated, Unchanged, Skipped, Removed
-	Reason    string // why it was skipped
+	Reason    string // why it was skipped, with its line; values in it are quoted to 80 characters at most
 	Notes     []string
+	// Refused marks a Skipped item that could not be read or was refused
+	// (a broken value, a rule beyond Relais's limits), as opposed to one
+	// skipped by design (an older version of the same event, a VJOURNAL).
+	// Nothing of a refused item is written.
+	Refused bool
 }
 
 // Report is the outcome of an import, item by item.
@@ -61,6 +66,17 @@ type Report struct {
 	Items    []ItemResult
 	Warnings []string // lines ignored outside any item
 	Calendar string   // the calendar name the file gave (X-WR-CALNAME)
+}
+
+// Refused returns how many items were refused (see ItemResult.Refused).
+func (r *Report) Refused() int {
+	n := 0
+	for _, it := range r.Items {
+		if it.Refused {
+			n++
+		}
+	}
+	return n
 }
 
 // Count returns how many items had the action.
@@ -82,17 +98,21 @@ func (r *Report) Count(action string) int {
 // own savepoint, so no item is ever half-written. The error is for the file
 // as a whole (unreadable, disk full): then nothing is written.
 func Import(ctx context.Context, s *model.Store, r io.Reader, opts ImportOptions) (*Report, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	// The file is read as a stream, before the write transaction opens:
+	// its text is never held whole, and the database is not locked while a
+	// large file is read.
+	lim := &io.LimitedReader{R: r, N: maxFileSize + 1}
+	doc, err := splitReader(lim)
 	if err != nil {
-		return nil, fmt.Errorf("ical: read: %w", err)
+		return nil, err
 	}
-	if len(data) > maxFileSize {
+	if lim.N <= 0 {
 		return nil, fmt.Errorf("ical: the file is larger than %d MB", maxFileSize>>20)
 	}
 	rep := &Report{}
 	err = s.Write(ctx, func(tx *model.Tx) error {
 		var err error
-		rep, err = ImportTx(tx, data, opts)
+		rep, err = importDoc(tx, doc, opts)
 		return err
 	})
 	if err != nil {
@@ -101,13 +121,21 @@ func Import(ctx context.Context, s *model.Store, r io.Reader, opts ImportOptions
 	return rep, nil
 }
 
-// maxFileSize bounds what Import reads into memory.
+// maxFileSize bounds what Import reads; what it keeps of a file is bounded
+// by it too (see maxLineBytes, maxItemBytes and maxItems).
 const maxFileSize = 256 << 20
 
 // ImportTx is Import inside the caller's transaction (CalDAV and feeds add
 // their own bookkeeping to the same transaction).
 func ImportTx(tx *model.Tx, data []byte, opts ImportOptions) (*Report, error) {
-	doc := split(data)
+	doc, err := split(data)
+	if err != nil {
+		return nil, err
+	}
+	return importDoc(tx, doc, opts)
+}
+
+func importDoc(tx *model.Tx, doc *document, opts ImportOptions) (*Report, error) {
 	if !doc.calendar && len(doc.items) == 0 && len(doc.warnings) > 0 {
 		// Text but no calendar at all: a web page served instead of a feed,
 		// or a file with the wrong extension. Saying "0 imported" would hide it.
@@ -126,12 +154,13 @@ func ImportTx(tx *model.Tx, data []byte, opts ImportOptions) (*Report, error) {
 			continue
 		}
 		res := ItemResult{Line: it.line, Component: it.name}
+		res.Summary = it.summary
 		if it.err == nil {
 			res.Summary = clip(text(it.comp, goical.PropSummary), 80, true)
 		}
 		switch {
 		case it.err != nil:
-			res.Action, res.Reason = Skipped, it.err.Error()
+			res.Action, res.Reason, res.Refused = Skipped, it.err.Error(), true
 		case (it.name == goical.CompEvent || it.name == goical.CompToDo) && winners[versionKey(it)] != it:
 			res.UID = uidOf(it)
 			seen[res.UID] = true
@@ -149,7 +178,14 @@ func ImportTx(tx *model.Tx, data []byte, opts ImportOptions) (*Report, error) {
 		default:
 			res.Action, res.Reason = Skipped, fmt.Sprintf("line %d: %s is not imported (only events and to-dos are)", it.line, it.name)
 		}
+		res.Reason = short(res.Reason)
+		for i, n := range res.Notes {
+			res.Notes[i] = short(n)
+		}
 		rep.Items = append(rep.Items, res)
+	}
+	for i, w := range rep.Warnings {
+		rep.Warnings[i] = short(w)
 	}
 	if opts.Exact {
 		if err := im.dropUntouched(); err != nil {
@@ -254,13 +290,13 @@ func ridKey(t time.Time) string {
 func (im *importer) savepoint(res *ItemResult, fn func() (string, []string, error)) {
 	ctx := im.tx.Context()
 	if _, err := im.sqlTx.ExecContext(ctx, `SAVEPOINT ical_item`); err != nil {
-		res.Action, res.Reason = Skipped, err.Error()
+		res.Action, res.Reason, res.Refused = Skipped, fmt.Sprintf("line %d: %v", res.Line, err), true
 		return
 	}
 	action, notes, err := fn()
 	if err != nil {
 		im.sqlTx.ExecContext(ctx, `ROLLBACK TO ical_item`)
-		res.Action, res.Reason = Skipped, explain(res.Line, err)
+		res.Action, res.Reason, res.Refused = Skipped, explain(res.Line, err), true
 	} else {
 		res.Action, res.Notes = action, notes
 	}
@@ -495,7 +531,10 @@ func (im *importer) dropUntouched() error {
 // ReadAppointments decodes the events of an iCalendar text without writing
 // anything: what CalDAV merges compare. Unreadable events are returned as errors.
 func ReadAppointments(ctx context.Context, db model.Querier, data []byte, zone *time.Location) ([]*model.Appointment, []error) {
-	doc := split(data)
+	doc, err := split(data)
+	if err != nil {
+		return nil, []error{err}
+	}
 	if zone == nil {
 		zone = time.Local
 	}

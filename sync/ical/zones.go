@@ -70,13 +70,13 @@ func (z *zoneResolver) lookup(tzid string, year int) (zoneResult, error) {
 	for win, iana := range windowsZones {
 		if strings.EqualFold(win, id) {
 			if l, ok := ianaZone(iana); ok {
-				return zoneResult{loc: l, name: iana, note: fmt.Sprintf("Windows zone %q read as %s", id, iana)}, nil
+				return zoneResult{loc: l, name: iana, note: fmt.Sprintf("Windows zone %s read as %s", quote(id), iana)}, nil
 			}
 		}
 	}
 	if name, ok := guessIANA(id); ok {
 		l, _ := ianaZone(name)
-		return zoneResult{loc: l, name: name, note: fmt.Sprintf("zone %q read as %s", id, name)}, nil
+		return zoneResult{loc: l, name: name, note: fmt.Sprintf("zone %s read as %s", quote(id), name)}, nil
 	}
 	def := z.defs[tzid]
 	if def == nil {
@@ -87,10 +87,10 @@ func (z *zoneResolver) lookup(tzid string, year int) (zoneResult, error) {
 		if err == nil && len(obs) > 0 {
 			if name, ok := matchZone(obs, year); ok {
 				l, _ := ianaZone(name)
-				return zoneResult{loc: l, name: name, note: fmt.Sprintf("zone %q matched to %s by its rules", id, name)}, nil
+				return zoneResult{loc: l, name: name, note: fmt.Sprintf("zone %s matched to %s by its rules", quote(id), name)}, nil
 			}
 			off := obs[len(obs)-1].offsetTo
-			return zoneResult{loc: time.FixedZone(id, off), note: fmt.Sprintf("zone %q matches no known zone; its UTC offset %s is used", id, formatOffset(off))}, nil
+			return zoneResult{loc: time.FixedZone(id, off), note: fmt.Sprintf("zone %s matches no known zone; its UTC offset %s is used", quote(id), formatOffset(off))}, nil
 		}
 	}
 	if m := displayOffset.FindStringSubmatch(id); m != nil {
@@ -100,9 +100,9 @@ func (z *zoneResolver) lookup(tzid string, year int) (zoneResult, error) {
 		if m[1] == "-" {
 			off = -off
 		}
-		return zoneResult{loc: time.FixedZone(id, off), note: fmt.Sprintf("zone %q has no definition; its UTC offset %s is used", id, formatOffset(off))}, nil
+		return zoneResult{loc: time.FixedZone(id, off), note: fmt.Sprintf("zone %s has no definition; its UTC offset %s is used", quote(id), formatOffset(off))}, nil
 	}
-	return zoneResult{}, fmt.Errorf("unknown time zone %q (no usable VTIMEZONE in the file)", id)
+	return zoneResult{}, fmt.Errorf("unknown time zone %s (no usable VTIMEZONE in the file)", quote(id))
 }
 
 // displayOffset finds the offset in Outlook display names such as
@@ -163,7 +163,7 @@ func observances(def *goical.Component, year int) ([]observance, error) {
 		local, err := time.Parse("20060102T150405", strings.TrimSuffix(start.Value, "Z"))
 		if err != nil {
 			if local, err = time.Parse("20060102", start.Value); err != nil {
-				return nil, fmt.Errorf("VTIMEZONE %s: bad DTSTART %q", c.Name, start.Value)
+				return nil, fmt.Errorf("VTIMEZONE %s: bad DTSTART %s", c.Name, quote(start.Value))
 			}
 		}
 		fixed := time.FixedZone("", from)
@@ -173,7 +173,7 @@ func observances(def *goical.Component, year int) ([]observance, error) {
 			if !strings.Contains(strings.ToUpper(rr.Value), "FREQ=YEARLY") {
 				// Zone rules are yearly; anything else is a broken or hostile
 				// file, and walking it from 1601 could take minutes.
-				return nil, fmt.Errorf("VTIMEZONE %s: rule %q is not yearly", c.Name, rr.Value)
+				return nil, fmt.Errorf("VTIMEZONE %s: rule %s is not yearly", c.Name, quote(rr.Value))
 			}
 			r, err := model.ParseRRule(rr.Value, dt)
 			if err != nil {
@@ -283,7 +283,7 @@ func parseOffset(p *goical.Prop) (int, error) {
 	}
 	v := strings.TrimSpace(p.Value)
 	if len(v) != 5 && len(v) != 7 || (v[0] != '+' && v[0] != '-') {
-		return 0, fmt.Errorf("bad offset %q", v)
+		return 0, fmt.Errorf("bad offset %s", quote(v))
 	}
 	h, err1 := strconv.Atoi(v[1:3])
 	m, err2 := strconv.Atoi(v[3:5])
@@ -293,7 +293,7 @@ func parseOffset(p *goical.Prop) (int, error) {
 		s, err3 = strconv.Atoi(v[5:7])
 	}
 	if err1 != nil || err2 != nil || err3 != nil {
-		return 0, fmt.Errorf("bad offset %q", v)
+		return 0, fmt.Errorf("bad offset %s", quote(v))
 	}
 	off := h*3600 + m*60 + s
 	if v[0] == '-' {
