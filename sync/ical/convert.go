@@ -561,7 +561,8 @@ func checkRRule(rule string, start time.Time) error {
 		if _, after, ok := strings.Cut(why, "\": "); ok { // model: recurrence rule "…": why
 			why = after
 		}
-		return fmt.Errorf("RRULE %s cannot be read: %s", quote(rule), why)
+		// rrule-go's reason may quote the value again: clip it too.
+		return fmt.Errorf("RRULE %s cannot be read: %s", quote(rule), clip(strings.ToValidUTF8(why[:min(len(why), 600)], ""), 120, true))
 	}
 	// Walk the first occurrences and count the densest 24 hours among them.
 	next := rr.Iterator()
