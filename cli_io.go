@@ -185,10 +185,10 @@ func printMapping(e *env, k model.Kind, cols []string, m importer.Mapping) {
 	}
 }
 
-// printSummary prints the import's report (the same as --summary saves as
-// text) in the language of the import.
+// printSummary prints the import's report in the language of the import:
+// the one --summary saves as text, with the first 20 lines of each list.
 func printSummary(e *env, s *importer.Summary) {
-	s.WriteText(e.stdout)
+	s.WriteTextBrief(e.stdout, 20)
 }
 
 func exportCommand() command {

@@ -92,3 +92,52 @@ func TestCLIImportBadPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestCLIImportRoundTrip: the contacts `relais export` writes from a demo
+// database import into an empty one, every one, with the owners and events
+// it lacks left empty and counted (or created with --create-missing); and
+// the saved summary is in the language asked for.
+func TestCLIImportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	demoDB, csv := filepath.Join(dir, "demo.db"), filepath.Join(dir, "c.csv")
+	if out, code := runCombined(t, "--db", demoDB, "demo"); code != 0 {
+		t.Fatalf("demo: %s", out)
+	}
+	if out, code := runCombined(t, "--db", demoDB, "export", "contacts", "-o", csv); code != 0 || !strings.Contains(out, "exported 1500 contacts") {
+		t.Fatalf("export: %d %s", code, out)
+	}
+	out, code := runCombined(t, "--db", filepath.Join(dir, "empty.db"), "import", "contacts", csv, "--lang", "en")
+	if code != 0 || !strings.Contains(out, "created 1500, updated 0, skipped 0, errors 0") || !strings.Contains(out, "references left empty") ||
+		!strings.Contains(out, "no team member is named") {
+		t.Fatalf("import into an empty database: exit %d\n%.2000s", code, out)
+	}
+	summary := filepath.Join(dir, "bilan.txt")
+	out, code = runCombined(t, "--db", filepath.Join(dir, "empty2.db"), "import", "contacts", csv, "--create-missing", "--lang", "fr", "--summary", summary)
+	if code != 0 || !strings.Contains(out, "créées 1500") || !strings.Contains(out, "membres de l’équipe et événements créés") {
+		t.Fatalf("--create-missing: exit %d\n%.2000s", code, out)
+	}
+	if b, _ := os.ReadFile(summary); !strings.Contains(string(b), "Import de c.csv") {
+		t.Errorf("French summary:\n%.500s", b)
+	}
+}
+
+// TestCLIImportSharedPhone is the repro of issue 13: two people who share a
+// phone stay two contacts, and the output proposes the duplicate.
+func TestCLIImportSharedPhone(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	p1, p2 := filepath.Join(dir, "p1.csv"), filepath.Join(dir, "p2.csv")
+	os.WriteFile(p1, []byte("First name,Last name,Email,Phone\nJack,Clarke,jack@x.example,+33 6 12 34 56 78\n"), 0o644)
+	os.WriteFile(p2, []byte("First name,Last name,Email,Phone\nZoe,Other,zoe@y.example,+33 6 12 34 56 78\n"), 0o644)
+	runCombined(t, "--db", db, "import", "contacts", p1, "--lang", "en")
+	out, code := runCombined(t, "--db", db, "import", "contacts", p2, "--lang", "en")
+	if code != 0 || !strings.Contains(out, "created 1") || !strings.Contains(out, `may be the same person as "Jack Clarke"`) {
+		t.Fatalf("second import: %d\n%s", code, out)
+	}
+	csv := filepath.Join(dir, "out.csv")
+	runCombined(t, "--db", db, "export", "contacts", "-o", csv, "--lang", "en")
+	b, _ := os.ReadFile(csv)
+	if !strings.Contains(string(b), "Jack,Clarke,,jack@x.example") || !strings.Contains(string(b), "Zoe,Other,,zoe@y.example") {
+		t.Errorf("contacts after the two imports:\n%s", b)
+	}
+}

@@ -33,6 +33,9 @@ type engine struct {
 	// rowWarnings are the current row's warnings, kept once it succeeds.
 	rowWarnings []RowError
 	merger      merger
+	// withID are the records this import created under the Relais id their
+	// row gave: two rows with two ids are two records, whatever they share.
+	withID map[string]bool
 	rowNum      int // the row being imported, for the choices
 
 	// deals
@@ -54,7 +57,7 @@ type orderState struct {
 
 func newEngine(ctx context.Context, tx *model.Tx, opts Options, cols []string, fields []*Field, sum *Summary, preview func(PreviewRow)) (*engine, error) {
 	e := &engine{ctx: ctx, tx: tx, opts: opts, cols: cols, fields: fields, sum: sum, preview: preview,
-		colOf: map[string]int{}, orders: map[string]*orderState{}, linesTouchd: map[string]bool{}, latestPrice: map[string]model.Date{}}
+		colOf: map[string]int{}, withID: map[string]bool{}, orders: map[string]*orderState{}, linesTouchd: map[string]bool{}, latestPrice: map[string]model.Date{}}
 	e.p = parser{decSep: opts.Decimal, dateOrder: opts.DateOrder, loc: opts.Location}
 	if e.p.decSep == 0 {
 		e.p.decSep = '.'
@@ -174,6 +177,13 @@ func (e *engine) write(row Row, rv *rowValues) ([]RowError, error) {
 	if err != nil || len(errs) > 0 {
 		return errs, err
 	}
+	twoInFile := existing != nil && m.Strength == Strong && m.Reason != ReasonID && rv.id != "" && e.withID[existing.Base().ID]
+	if twoInFile {
+		// The file holds both records under their own ids (an export of a
+		// database that has a duplicate): it is not for the import to merge
+		// them, only to say so.
+		m.Strength = Weak
+	}
 	var proposal *Proposal
 	switch {
 	case existing == nil:
@@ -185,7 +195,7 @@ func (e *engine) write(row Row, rv *rowValues) ([]RowError, error) {
 		// possible duplicate.
 		before, _ := model.Encode(existing)
 		changes, diffs := newMerger(e.opts.Kind, func(string) Choice { return Keep }, nil).merge(before, rv.withLists(before))
-		if len(changes) == 0 && len(diffs) == 0 && e.opts.OnDuplicate != Create {
+		if len(changes) == 0 && len(diffs) == 0 && e.opts.OnDuplicate != Create && !twoInFile {
 			e.lastOrderID = existing.Base().ID
 			e.sum.Skipped++
 			e.emit(row, "skip", existing, nil, nil)
@@ -206,6 +216,7 @@ func (e *engine) write(row Row, rv *rowValues) ([]RowError, error) {
 	}
 	if rv.id != "" && m.Reason != ReasonID {
 		cand.Base().ID = rv.id
+		e.pending = append(e.pending, func() { e.withID[rv.id] = true })
 	}
 	if err := e.tx.Create(cand); err != nil {
 		return e.recordErrors(row, rv, err)
@@ -727,7 +738,7 @@ func (e *engine) noRef(field, text, key string) string {
 			return e.t("no_sku", "Value", quote(text))
 		}
 	}
-	return e.t(key, "Kind", e.t("kind."+string(f.Ref)), "Value", quote(text))
+	return e.t(key, "None", e.t("none."+string(f.Ref)), "Value", quote(text))
 }
 
 // refusedRef is a record the import could not create for a row.

@@ -15,7 +15,12 @@ import (
 // WriteText writes the summary as a plain-text report in its language:
 // the counts, then every error, warning, possible duplicate and differing
 // value with its row.
-func (s *Summary) WriteText(w io.Writer) error {
+func (s *Summary) WriteText(w io.Writer) error { return s.WriteTextBrief(w, 0) }
+
+// WriteTextBrief is WriteText with at most limit lines of each list (0:
+// all of them), for a terminal: 1,500 warnings about the same missing
+// owner say less than the first few and the count.
+func (s *Summary) WriteTextBrief(w io.Writer, limit int) error {
 	bw := bufio.NewWriter(w)
 	l := s.Lang
 	t := func(key string, args ...string) string { return Text(l, key, args...) }
@@ -40,27 +45,28 @@ func (s *Summary) WriteText(w io.Writer) error {
 			fmt.Fprintln(bw, t(c.key, "Count", n(c.n)))
 		}
 	}
-	more := func(k int) {
-		if k > 0 {
+	list := func(severity string, total int, lines func(i int) string, kept int) {
+		shown := kept
+		if limit > 0 && shown > limit {
+			shown = limit
+		}
+		for i := 0; i < shown; i++ {
+			fmt.Fprintln(bw, t("sum.line", "Severity", t(severity), "Text", lines(i)))
+		}
+		if k := total - shown; k > 0 {
 			fmt.Fprintln(bw, t("sum.more", "Count", n(k)))
 		}
 	}
-	for _, e := range s.Errors {
-		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.error"), "Text", e.Text(l)))
-	}
-	more(s.MoreErrors)
-	for _, e := range s.Warnings {
-		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.warning"), "Text", e.Text(l)))
-	}
-	more(s.MoreWarnings)
-	for _, p := range s.Proposals {
-		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.duplicate"), "Text", t("sum.line", "Severity", where(l, p.Row, p.Line, ""), "Text", p.Text(l, s.Kind))))
-	}
-	more(s.Proposed - len(s.Proposals))
-	for _, d := range s.Differences {
-		fmt.Fprintln(bw, t("sum.line", "Severity", t("sum.choice"), "Text", t("sum.line", "Severity", where(l, d.Row, d.Line, ""), "Text", d.Text(l))))
-	}
-	more(s.Differing - len(s.Differences))
+	list("sum.error", len(s.Errors)+s.MoreErrors, func(i int) string { return s.Errors[i].Text(l) }, len(s.Errors))
+	list("sum.warning", len(s.Warnings)+s.MoreWarnings, func(i int) string { return s.Warnings[i].Text(l) }, len(s.Warnings))
+	list("sum.duplicate", max(s.Proposed, len(s.Proposals)), func(i int) string {
+		p := s.Proposals[i]
+		return t("sum.line", "Severity", where(l, p.Row, p.Line, ""), "Text", p.Text(l, s.Kind))
+	}, len(s.Proposals))
+	list("sum.choice", max(s.Differing, len(s.Differences)), func(i int) string {
+		d := s.Differences[i]
+		return t("sum.line", "Severity", where(l, d.Row, d.Line, ""), "Text", d.Text(l))
+	}, len(s.Differences))
 	return bw.Flush()
 }
 
