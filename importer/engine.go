@@ -36,7 +36,7 @@ type engine struct {
 	// withID are the records this import created under the Relais id their
 	// row gave: two rows with two ids are two records, whatever they share.
 	withID map[string]bool
-	rowNum      int // the row being imported, for the choices
+	rowNum int // the row being imported, for the choices
 
 	// deals
 	stages       map[string]*model.Stage

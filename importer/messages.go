@@ -138,6 +138,7 @@ var messages = map[string][2]string{
 
 	// reading the file
 	"file_too_wide":  {"the file has {{.Count}} columns; Relais reads at most {{.Max}}", "le fichier a {{.Count}} colonnes ; Relais en lit au plus {{.Max}}"},
+	"cell_too_big":   {"cell {{.Column}} is larger than {{.Size}}", "la cellule {{.Column}} fait plus de {{.Size}}"},
 	"record_too_big": {"row {{.Row}} is larger than {{.Size}}: this is not a file Relais can import; nothing was saved", "la ligne {{.Row}} fait plus de {{.Size}} : Relais ne peut pas importer ce fichier ; rien n’a été enregistré"},
 }
 

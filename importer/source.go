@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -75,6 +76,37 @@ type Detected struct {
 // sampleSize is how much of a CSV file detection looks at.
 const sampleSize = 64 << 10
 
+// Limits that keep memory bounded whatever the file holds. encoding/csv
+// and the vCard reader hold a whole record at once, so a file with one
+// 48 MB cell (or no line break at all) would otherwise be read whole.
+const (
+	maxRecordBytes = 4 << 20 // one CSV record: far above any real row (a photo is 200 KB at most)
+	maxCardBytes   = 8 << 20 // one vCard: room for an unscaled photo, which the import shrinks
+	maxColumns     = 1000    // columns of a CSV or XLSX file
+	maxCellBytes   = 1 << 20 // one XLSX cell
+)
+
+// errRecordTooBig stops reading a file with a record over maxRecordBytes.
+var errRecordTooBig = errors.New("importer: record too large")
+
+// capReader fails once more than max bytes were read since the last mark:
+// the CSV source marks it at each record, so no record can grow unbounded.
+type capReader struct {
+	r    io.Reader
+	n    int64 // bytes read
+	mark int64 // n at the start of the current record
+	max  int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n-c.mark > c.max {
+		return 0, errRecordTooBig
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // countingReader counts bytes read, for progress.
 type countingReader struct {
 	r io.Reader
@@ -99,6 +131,7 @@ type csvSource struct {
 	pending  []string // the first record when it is data, not a header
 	pendLine int
 	num      int
+	capped   *capReader
 }
 
 // Open opens a CSV or XLSX file, choosing by extension (.xlsx/.xlsm read as
@@ -158,19 +191,29 @@ func NewCSV(r io.Reader, size int64, opts FileOptions) (Source, Detected, error)
 	if det.Delimiter == 0 {
 		det.Delimiter = detectDelimiter(textSample)
 	}
-	cr := csv.NewReader(tr)
+	// The mark trails the record by what csv's own buffer read ahead (4 KB),
+	// which the limit's margin absorbs.
+	capped := &capReader{r: tr, max: maxRecordBytes}
+	cr := csv.NewReader(capped)
 	cr.Comma = det.Delimiter
 	cr.FieldsPerRecord = -1 // ragged rows are reported per row, not as a read error
 	cr.LazyQuotes = true    // a stray quote inside an unquoted field is data, as Excel treats it
 	cr.ReuseRecord = false
-	s := &csvSource{size: size, counter: counter, r: cr, detected: det}
+	s := &csvSource{size: size, counter: counter, r: cr, detected: det, capped: capped}
 	first, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, det, errors.New("the file is empty")
 	}
+	if errors.Is(err, errRecordTooBig) {
+		return nil, det, newMsg("record_too_big", "Row", "1", "Size", sizeText(maxRecordBytes))
+	}
 	if err != nil {
 		return nil, det, fmt.Errorf("line 1: %w", csvErr(err))
 	}
+	if len(first) > maxColumns {
+		return nil, det, newMsg("file_too_wide", "Count", strconv.Itoa(len(first)), "Max", strconv.Itoa(maxColumns))
+	}
+	capped.mark = capped.n
 	switch opts.Header {
 	case HeaderYes:
 		s.header = true
@@ -218,6 +261,12 @@ func (s *csvSource) Next() (Row, error) {
 			return Row{}, io.EOF
 		}
 		s.num++
+		if errors.Is(err, errRecordTooBig) {
+			// Not a row error: where the next record starts is lost, so
+			// the whole file is refused (Row.Num 0) and nothing is saved.
+			return Row{}, newMsg("record_too_big", "Row", strconv.Itoa(s.num), "Size", sizeText(maxRecordBytes))
+		}
+		s.capped.mark = s.capped.n
 		if err != nil {
 			var pe *csv.ParseError
 			line := 0
@@ -406,7 +455,7 @@ type xlsxSource struct {
 // which the value parsers understand; a formatted "1 234,50 €" would not
 // survive the trip.
 func OpenXLSX(path string, opts FileOptions) (Source, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	f, err := excelize.OpenFile(path, xlsxOptions())
 	if err != nil {
 		return nil, fmt.Errorf("importer: %s is not a readable Excel workbook: %w", filepath.Base(path), err)
 	}
@@ -420,7 +469,7 @@ func OpenXLSX(path string, opts FileOptions) (Source, error) {
 
 // NewXLSX reads a workbook from r.
 func NewXLSX(r io.Reader, opts FileOptions) (Source, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	f, err := excelize.OpenReader(r, xlsxOptions())
 	if err != nil {
 		return nil, fmt.Errorf("importer: not a readable Excel workbook: %w", err)
 	}
@@ -430,6 +479,12 @@ func NewXLSX(r io.Reader, opts FileOptions) (Source, error) {
 		return nil, fmt.Errorf("importer: %w", err)
 	}
 	return src, nil
+}
+
+// xlsxOptions bound what a workbook may unpack to: excelize's default
+// allows 16 GB, so a small zip bomb would fill the disk or the memory.
+func xlsxOptions() excelize.Options {
+	return excelize.Options{RawCellValue: true, UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 16 << 20}
 }
 
 func newXLSX(f *excelize.File, opts FileOptions) (*xlsxSource, error) {
@@ -462,6 +517,9 @@ func newXLSX(f *excelize.File, opts FileOptions) (*xlsxSource, error) {
 		}
 		if len(cells) == 0 {
 			continue
+		}
+		if len(cells) > maxColumns {
+			return nil, newMsg("file_too_wide", "Count", strconv.Itoa(len(cells)), "Max", strconv.Itoa(maxColumns))
 		}
 		s.header = opts.Header == HeaderYes || (opts.Header == HeaderAuto && looksLikeHeader(cells))
 		if s.header {
@@ -498,6 +556,14 @@ func (s *xlsxSource) Next() (Row, error) {
 		}
 		if blank(cells) {
 			continue
+		}
+		if len(cells) > maxColumns {
+			cells = cells[:maxColumns] // beyond the header's width: reported as a ragged row if not blank
+		}
+		for i, c := range cells {
+			if len(c) > maxCellBytes {
+				return Row{Num: s.num}, newMsg("cell_too_big", "Column", strconv.Itoa(i+1), "Size", sizeText(maxCellBytes))
+			}
 		}
 		return Row{Num: s.num, Cells: cells}, nil
 	}

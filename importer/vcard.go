@@ -249,21 +249,38 @@ type normalizer struct {
 	line    int // physical lines read
 	peeked  *string
 	stray   bool // non-blank text was seen outside any card
+	// tooBig says the current card went over maxCardBytes: the rest of it
+	// is read and dropped, and the card is refused.
+	tooBig bool
 }
 
-// physical reads one physical line without its line ending.
+// physical reads one physical line without its line ending. A line longer
+// than what a card may hold is cut there (the rest is read and dropped, so
+// memory stays bounded) and marks the card too big.
 func (n *normalizer) physical() (string, error) {
 	if n.peeked != nil {
 		s := *n.peeked
 		n.peeked = nil
 		return s, nil
 	}
-	s, err := n.r.ReadString('\n')
-	if err != nil && (s == "" || !errors.Is(err, io.EOF)) {
-		return "", err
+	var buf []byte
+	for {
+		chunk, err := n.r.ReadSlice('\n')
+		if len(buf)+len(chunk) <= maxCardBytes {
+			buf = append(buf, chunk...)
+		} else {
+			n.tooBig = true
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && (len(buf) == 0 || !errors.Is(err, io.EOF)) {
+			return "", err
+		}
+		break
 	}
 	n.line++
-	return strings.TrimRight(s, "\r\n"), nil
+	return strings.TrimRight(string(buf), "\r\n"), nil
 }
 
 // logical reads one content line: folded continuations joined, and
@@ -276,6 +293,11 @@ func (n *normalizer) logical() (string, int, error) {
 	start := n.line
 	qp := isQuotedPrintable(l)
 	for {
+		if len(l) > maxCardBytes {
+			// Folded on and on: keep reading (and dropping) the folds.
+			n.tooBig = true
+			l = l[:0]
+		}
 		if qp && strings.HasSuffix(l, "=") {
 			next, err := n.physical()
 			if err != nil {
@@ -311,6 +333,10 @@ func (n *normalizer) nextCard() (string, int, error) {
 		l, at, err := n.logical()
 		if err != nil {
 			if begin > 0 {
+				if n.tooBig {
+					n.tooBig = false
+					return "", begin, newMsg("card_too_large", "Size", sizeText(maxCardBytes))
+				}
 				return "", begin, newMsg("no_end_vcard")
 			}
 			return "", 0, io.EOF
@@ -322,12 +348,18 @@ func (n *normalizer) nextCard() (string, int, error) {
 			if depth == 1 {
 				begin = at
 				b.Reset()
+				n.tooBig = false
 				b.WriteString("BEGIN:VCARD\r\n")
 				continue
 			}
 		case key == "END:VCARD" && depth > 0:
 			depth--
 			if depth == 0 {
+				if n.tooBig {
+					n.tooBig = false
+					b.Reset()
+					return "", begin, newMsg("card_too_large", "Size", sizeText(maxCardBytes))
+				}
 				b.WriteString("END:VCARD\r\n")
 				return b.String(), begin, nil
 			}
@@ -340,6 +372,10 @@ func (n *normalizer) nextCard() (string, int, error) {
 			continue // outside cards, or inside a card embedded in one (2.1 AGENT)
 		}
 		if nl, ok := normalizeLine(l); ok {
+			if b.Len()+len(nl) > maxCardBytes {
+				n.tooBig = true // the rest of the card is read, not kept
+				continue
+			}
 			b.WriteString(nl)
 			b.WriteString("\r\n")
 		}
