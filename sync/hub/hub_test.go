@@ -129,6 +129,22 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, h *hubtest.Hub)) {
 	}
 }
 
+// badUTF8Push is a push of chs whose first change's name holds a byte that
+// is not UTF-8.
+func badUTF8Push(t testing.TB, chs []hub.Change) []byte {
+	t.Helper()
+	b, err := json.Marshal(hub.PushRequest{Device: "x", Changes: chs[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte("Atelier"))
+	if i < 0 {
+		t.Fatalf("no name in %s", b)
+	}
+	b[i+1] = 0xff
+	return b
+}
+
 func seq(t testing.TB, h *hubtest.Hub) int64 {
 	t.Helper()
 	n, err := h.Store.Seq(context.Background())
@@ -340,9 +356,16 @@ func TestSecurity(t *testing.T) {
 		laptop := modeltest.Open(t)
 		modeltest.Create(t, laptop, &model.Account{Name: "Atelier Morvan"})
 		chs := outbox(t, laptop, 0)
+		// An empty push binds nothing: whoever learns a device id before its
+		// first real push cannot claim it.
 		devB := model.NewID()
-		if code, _, _ := newAPI(t, h, tokB).push(devB, nil); code != 200 {
-			t.Fatalf("B registers its device: %d", code)
+		if code, _, _ := newAPI(t, h, tokA).push(devB, nil); code != 200 {
+			t.Fatalf("empty push: %d", code)
+		}
+		laptopB := modeltest.Open(t)
+		modeltest.Create(t, laptopB, &model.Account{Name: "Bureau Bruno"})
+		if code, _, e := newAPI(t, h, tokB).push(devB, outbox(t, laptopB, 0)); code != 200 {
+			t.Fatalf("B's first real push binds its device: %d %+v", code, e)
 		}
 		big := make([]byte, hub.DefaultMaxBody+10)
 		copy(big, `{"device":"x","changes":[`)
@@ -364,14 +387,19 @@ func TestSecurity(t *testing.T) {
 			{"trailing data", tokA, []byte(`{"device":"x","changes":[]} {}`), 400, "malformed"},
 			{"no device", tokA, hub.PushRequest{Changes: chs}, 400, "bad_device"},
 			{"seq not increasing", tokA, hub.PushRequest{Device: "x", Changes: append(chs, chs...)}, 400, "bad_seq"},
+			{"device not UTF-8", tokA, []byte("{\"device\":\"ab\xff\",\"changes\":[]}"), 400, "bad_utf8"},
+			{"value not UTF-8", tokA, badUTF8Push(t, chs), 400, "bad_utf8"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				var e hub.ErrorResponse
 				if code := newAPI(t, h, tc.token).do("POST", "/v1/push", tc.body, &e); code != tc.status || e.Error.Code != tc.code || e.Error.Message == "" {
 					t.Fatalf("got %d %+v, want %d %s", code, e, tc.status, tc.code)
 				}
-				if n := seq(t, h); n != 0 {
-					t.Fatalf("the hub stored %d changes", n)
+				if want := map[string]string{"device not UTF-8": "device", "value not UTF-8": "changes[0].data.name"}[tc.name]; want != "" && e.Error.Field != want {
+					t.Fatalf("the refusal names %q, want %q", e.Error.Field, want)
+				}
+				if n := seq(t, h); n != 1 {
+					t.Fatalf("the hub stored %d changes, want only B's", n)
 				}
 			})
 		}

@@ -140,7 +140,7 @@ func (s *Store) Record(ctx context.Context, id string) (*RecordResponse, error) 
 }
 
 // Compact drops change-log entries older than cutoff (records, tombstones
-// included, stay). A client whose cursor is older gets Reset and takes a
+// included, and rejection verdicts stay). A client whose cursor is older gets Reset and takes a
 // snapshot. It returns how many entries went.
 func (s *Store) Compact(ctx context.Context, cutoff time.Time) (int64, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -167,8 +167,7 @@ func (s *Store) Compact(ctx context.Context, cutoff time.Time) (int64, error) {
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE hub_meta SET value = ? WHERE key = 'purged_upto'`), strconv.FormatInt(upto.Int64, 10)); err != nil {
 		return 0, fmt.Errorf("hub: compact: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM rejections WHERE at < ?`), model.FormatTime(cutoff)); err != nil {
-		return 0, fmt.Errorf("hub: compact: %w", err)
-	}
+	// Rejections stay: they are the verdicts a resend must get again, and a
+	// change missing from both tables would otherwise pass for a duplicate.
 	return n, tx.Commit()
 }

@@ -21,6 +21,8 @@ type Error struct {
 	Code    string
 	Message string
 	LastSeq int64
+	Epoch   string
+	Field   string
 }
 
 func (e *Error) Error() string { return "hub: " + e.Message }
@@ -226,12 +228,14 @@ type rejectRow struct {
 }
 
 // Push applies a device's changes in one transaction. It refuses the whole
-// request (*Error) when the device belongs to another user (403) or the
-// changes leave a gap after the device's last processed seq (409); otherwise
-// each change is applied, recognised as already applied, or rejected.
+// request (*Error) when the device belongs to another user (403), the
+// changes leave a gap after the device's last processed seq (409), or the
+// hub finds it was restored from an older backup (409 "epoch"); otherwise
+// each change is applied, recognised as already applied, rejected, or, for
+// an action that continues in a later request, staged.
 func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushResponse, error) {
 	if req.Device == "" || len(req.Device) > maxIDLen || !utf8.ValidString(req.Device) {
-		return nil, badRequest("bad_device", "the request names no device")
+		return nil, &Error{Status: http.StatusBadRequest, Code: "bad_device", Field: "device", Message: "the request names no device, or a device id that is not 1 to 100 bytes of UTF-8"}
 	}
 	if len(req.Changes) > MaxChangesPerPush {
 		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_many", Message: fmt.Sprintf("at most %d changes per push", MaxChangesPerPush)}
@@ -254,6 +258,10 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 	if err := tx.QueryRowContext(ctx, `UPDATE counters SET n = n WHERE name = 'seq' RETURNING n`).Scan(&seq); err != nil {
 		return nil, fmt.Errorf("hub: push: lock: %w", err)
 	}
+	epoch, err := s.epoch(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	var owner string
 	var lastSeq int64
 	known := true
@@ -266,8 +274,16 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 	case owner != u.ID:
 		return nil, &Error{Status: http.StatusForbidden, Code: "device_owner", Message: "this device is registered to another user"}
 	}
+	if err := s.checkEpoch(ctx, tx, req, epoch, lastSeq); err != nil {
+		return nil, err
+	}
+	sg, err := s.stagedAction(ctx, tx, req.Device)
+	if err != nil {
+		return nil, err
+	}
 	// Changes up to lastSeq were processed before (a lost reply, a resend):
-	// answer them from the record without applying anything again.
+	// answer them from the record without applying anything again. Changes
+	// already staged are not staged twice.
 	first := len(parsed)
 	for i, in := range parsed {
 		if in.Seq > lastSeq {
@@ -275,13 +291,21 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 			break
 		}
 	}
-	newer := parsed[first:]
+	k := first
+	for k < len(parsed) && parsed[k].Seq <= sg.to {
+		k++
+	}
+	newer := parsed[k:]
 	if len(newer) > 0 {
 		// A device's first push may start anywhere: a laptop restored from a
 		// backup gets a new device id but keeps counting from the backup.
-		if known && lastSeq > 0 && newer[0].Seq != lastSeq+1 {
+		expect := lastSeq
+		if sg.to > 0 {
+			expect = sg.to
+		}
+		if ((known && lastSeq > 0) || sg.to > 0) && newer[0].Seq != expect+1 {
 			return nil, &Error{Status: http.StatusConflict, Code: "seq_gap", LastSeq: lastSeq,
-				Message: fmt.Sprintf("changes %d to %d of this device never arrived", lastSeq+1, newer[0].Seq-1)}
+				Message: fmt.Sprintf("changes %d to %d of this device never arrived", expect+1, newer[0].Seq-1)}
 		}
 		for i := 1; i < len(newer); i++ {
 			if newer[i].Seq != newer[i-1].Seq+1 {
@@ -290,22 +314,17 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 			}
 		}
 	}
-	resp := &PushResponse{LastSeq: lastSeq, Results: make([]Result, 0, len(parsed))}
+	resp := &PushResponse{LastSeq: lastSeq, Results: make([]Result, 0, len(parsed)), Epoch: epoch, Staged: sg.to}
 	dups, err := s.replayResults(ctx, tx, req.Device, parsed[:first])
 	if err != nil {
 		return nil, err
 	}
 	resp.Results = append(resp.Results, dups...)
-	if len(newer) == 0 {
-		if !known {
-			// First contact binds the device to this user even with nothing to send.
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices(id, user_id, last_seq, created_at, last_seen) VALUES (?, ?, 0, ?, ?)`),
-				req.Device, u.ID, model.FormatTime(s.now()), model.FormatTime(s.now())); err != nil {
-				return nil, fmt.Errorf("hub: push: register device: %w", err)
-			}
-			if err := tx.Commit(); err != nil {
-				return nil, fmt.Errorf("hub: push: commit: %w", err)
-			}
+	if len(newer) == 0 && (sg.to == 0 || req.Open) {
+		// Nothing to apply. An empty push binds no device: the first real
+		// push does, so an id nobody has used yet cannot be claimed ahead.
+		for _, in := range parsed[first:] {
+			resp.Results = append(resp.Results, Result{Seq: in.Seq, Status: StatusStaged})
 		}
 		return resp, nil
 	}
@@ -318,20 +337,64 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 	if err != nil {
 		return nil, err
 	}
-	for start := 0; start < len(newer); {
+	results := map[int64]Result{}
+	start := 0
+	if sg.to > 0 {
+		// The action the hub holds staged: this request continues it, ends
+		// it, or (a new action comes first) shows it ended with its last part.
+		end := 0
+		for end < len(newer) && newer[end].TxID == sg.tx {
+			end++
+		}
+		if err := st.stage(newer[:end]); err != nil {
+			return nil, err
+		}
+		if end > 0 {
+			sg.to = newer[end-1].Seq
+		}
+		if end < len(newer) || !req.Open {
+			ar, next, err := st.applyStaged(sg, seq, txDone)
+			if err != nil {
+				return nil, err
+			}
+			seq = next
+			resp.Actions = append(resp.Actions, ar)
+			resp.LastSeq, resp.Staged = ar.To, 0
+		} else {
+			resp.Staged = sg.to
+		}
+		start = end
+	}
+	for start < len(newer) {
 		end := start + 1
 		for end < len(newer) && newer[end].TxID == newer[start].TxID {
 			end++
+		}
+		if end == len(newer) && req.Open {
+			if err := st.stage(newer[start:end]); err != nil {
+				return nil, err
+			}
+			resp.Staged = newer[end-1].Seq
+			break
 		}
 		res, next, err := st.applyGroup(newer[start:end], seq, txDone)
 		if err != nil {
 			return nil, err
 		}
 		seq = next
-		resp.Results = append(resp.Results, res...)
+		for _, r := range res {
+			results[r.Seq] = r
+		}
+		resp.LastSeq = newer[end-1].Seq
 		start = end
 	}
-	resp.LastSeq = newer[len(newer)-1].Seq
+	for _, in := range parsed[first:] {
+		r, ok := results[in.Seq]
+		if !ok {
+			r = actionResult(resp.Actions, in.Seq)
+		}
+		resp.Results = append(resp.Results, r)
+	}
 	if err := st.write(resp.LastSeq, seq); err != nil {
 		return nil, err
 	}
@@ -520,8 +583,7 @@ func (st *pushState) applyGroup(group []incoming, seq int64, txDone map[string]i
 	if failed != nil {
 		for i, in := range group {
 			if out[i].Status != StatusRejected {
-				out[i] = Result{Seq: in.Seq, Status: StatusRejected, Code: CodeGroup,
-					Message: "not applied because another change of the same action was refused: " + failed.Message}
+				out[i] = Result{Seq: in.Seq, Status: StatusRejected, Code: CodeGroup, Message: groupMessage(failed)}
 			}
 			fj, _ := json.Marshal(out[i].Fields)
 			st.rejects = append(st.rejects, rejectRow{seq: in.Seq, code: out[i].Code, message: out[i].Message, fields: string(fj)})
@@ -826,9 +888,27 @@ func (st *pushState) uniqueOwner(key string, stagedUniq map[string]string) (stri
 	return id, nil
 }
 
-// write stores everything the push changed with multi-row statements: a
-// 10,000-change push is a few dozen round trips, not tens of thousands.
+// write stores everything the push changed, the device's position and the
+// hub's sequence.
 func (st *pushState) write(lastSeq, seq int64) error {
+	if err := st.flush(); err != nil {
+		return err
+	}
+	s, ctx, tx := st.s, st.ctx, st.tx
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices(id, user_id, last_seq, created_at, last_seen) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_seen = excluded.last_seen`), st.device, st.user.ID, lastSeq, st.at, st.at); err != nil {
+		return fmt.Errorf("hub: push: update device: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE counters SET n = ? WHERE name = 'seq'`), seq); err != nil {
+		return fmt.Errorf("hub: push: update sequence: %w", err)
+	}
+	return nil
+}
+
+// flush writes the records, change-log entries, rejections and unique keys
+// gathered so far with multi-row statements (a 10,000-change push is a few
+// dozen round trips, not tens of thousands) and empties the buffers.
+func (st *pushState) flush() error {
 	s, ctx, tx := st.s, st.ctx, st.tx
 	ids := make([]string, 0, len(st.dirty))
 	for id := range st.dirty {
@@ -875,13 +955,8 @@ func (st *pushState) write(lastSeq, seq int64) error {
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices(id, user_id, last_seq, created_at, last_seen) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_seen = excluded.last_seen`), st.device, st.user.ID, lastSeq, st.at, st.at); err != nil {
-		return fmt.Errorf("hub: push: update device: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE counters SET n = ? WHERE name = 'seq'`), seq); err != nil {
-		return fmt.Errorf("hub: push: update sequence: %w", err)
-	}
+	st.dirty, st.changes, st.rejects = map[string]bool{}, nil, nil
+	st.uniq = map[string]string{} // the table now holds what it overrode
 	return nil
 }
 

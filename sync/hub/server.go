@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -21,9 +22,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Version is the hub protocol version reported by /v1/health.
@@ -73,7 +76,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, e *Error) {
-	writeJSON(w, e.Status, ErrorResponse{Error: ErrorBody{Code: e.Code, Message: e.Message, LastSeq: e.LastSeq}})
+	writeJSON(w, e.Status, ErrorResponse{Error: ErrorBody{Code: e.Code, Message: e.Message, LastSeq: e.LastSeq, Epoch: e.Epoch, Field: e.Field}})
 }
 
 // fail answers an error: *Error as it says, anything else as a 500 whose
@@ -120,20 +123,37 @@ func (sv *Server) health(w http.ResponseWriter, r *http.Request) {
 		sv.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, Health{OK: true, Hub: sv.store.ID(), Version: Version, Seq: seq})
+	epoch, err := sv.store.Epoch(r.Context())
+	if err != nil {
+		sv.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Health{OK: true, Hub: sv.store.ID(), Version: Version, Seq: seq, Epoch: epoch})
 }
 
 func (sv *Server) push(w http.ResponseWriter, r *http.Request) {
 	u := r.Context().Value(userKey{}).(User)
-	body := http.MaxBytesReader(w, r.Body, sv.maxBody)
-	var req PushRequest
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(&req); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, sv.maxBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: fmt.Sprintf("the request is larger than %d bytes; send fewer changes at once", sv.maxBody)})
 			return
 		}
+		writeError(w, badRequest("malformed", "the request could not be read: %v", err))
+		return
+	}
+	// encoding/json would quietly turn bytes that are not UTF-8 into U+FFFD:
+	// a device id or a client's name would then be stored as something its
+	// sender never wrote. Refuse, naming the field.
+	if !utf8.Valid(body) {
+		f := badUTF8Field(body)
+		writeError(w, &Error{Status: http.StatusBadRequest, Code: "bad_utf8", Field: f, Message: fmt.Sprintf("%s is not valid UTF-8 text", f)})
+		return
+	}
+	var req PushRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&req); err != nil {
 		writeError(w, badRequest("malformed", "the request is not a valid push: %v", err))
 		return
 	}
@@ -141,12 +161,62 @@ func (sv *Server) push(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("malformed", "the request has data after the push object"))
 		return
 	}
+	body = nil
 	resp, err := sv.store.Push(r.Context(), u, req)
 	if err != nil {
 		sv.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// badUTF8Field names the first field of a push body holding bytes that are
+// not UTF-8 ("device", "changes[3].id", "changes[3].data.first_name").
+func badUTF8Field(body []byte) string {
+	var raw struct {
+		Device  json.RawMessage              `json:"device"`
+		Changes []map[string]json.RawMessage `json:"changes"`
+	}
+	if json.Unmarshal(body, &raw) != nil {
+		return "the request"
+	}
+	if !utf8.Valid(raw.Device) {
+		return "device"
+	}
+	for i, c := range raw.Changes {
+		keys := make([]string, 0, len(c))
+		for k := range c {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := c[k]
+			if utf8.Valid(v) {
+				continue
+			}
+			if k == "data" {
+				var fields map[string]json.RawMessage
+				if json.Unmarshal(v, &fields) == nil {
+					names := make([]string, 0, len(fields))
+					for f := range fields {
+						names = append(names, f)
+					}
+					sort.Strings(names)
+					for _, f := range names {
+						if !utf8.Valid(fields[f]) {
+							return fmt.Sprintf("changes[%d].data.%s", i, f)
+						}
+					}
+				}
+			}
+			return fmt.Sprintf("changes[%d].%s", i, k)
+		}
+		// The bad bytes were in a key, which decoding already replaced.
+		if !utf8.Valid(c["data"]) {
+			return fmt.Sprintf("changes[%d].data (a field name)", i)
+		}
+	}
+	return "a field name"
 }
 
 func intParam(r *http.Request, name string, def int64) (int64, error) {
@@ -295,5 +365,5 @@ func makeSelfSigned(certPath, keyPath string, hosts []string, now time.Time) err
 	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
 		return err
 	}
-	return os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	return os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 }

@@ -76,6 +76,12 @@ func OpenStore(ctx context.Context, o Options) (*Store, error) {
 		}
 		path := filepath.Join(o.DataDir, "hub.db")
 		s.where = "SQLite file " + path
+		// The hub's files hold the team's whole client base and token
+		// hashes: owner only. SQLite gives its -wal and -shm files the
+		// database file's mode, so creating it 0600 first covers them.
+		if err := privateFiles(path); err != nil {
+			return nil, fmt.Errorf("hub: protect %s: %w", path, err)
+		}
 		q := url.Values{}
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "FULL")
@@ -99,6 +105,22 @@ func OpenStore(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFiles creates the database file 0600 if missing and narrows an
+// existing one (and its -wal, -shm) to 0600.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // redact hides a password in a database URL.
@@ -143,7 +165,7 @@ func (s *Store) q(query string) string {
 }
 
 // schemaVersion is the hub schema this binary writes.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // The schema: portable SQL that SQLite and PostgreSQL both run.
 var schema = []string{
@@ -177,6 +199,15 @@ var schema = []string{
 	`CREATE TABLE IF NOT EXISTS uniques (
 		entity TEXT NOT NULL, ukey TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (entity, ukey))`,
 	`CREATE INDEX IF NOT EXISTS uniques_record ON uniques(record_id)`,
+	// Parts of a user action too large for one request, held until its last
+	// part arrives (see PushRequest.Open). change is the wire Change as JSON.
+	`CREATE TABLE IF NOT EXISTS staged (
+		device_id TEXT NOT NULL, device_seq BIGINT NOT NULL, tx_id TEXT NOT NULL, change TEXT NOT NULL,
+		PRIMARY KEY (device_id, device_seq))`,
+	// One epoch per life of the data: a new one starts when the hub finds it
+	// was restored from an older backup (a laptop knows more of its own
+	// acknowledged changes than the hub does), so laptops re-send and re-pull.
+	`CREATE TABLE IF NOT EXISTS epochs (id TEXT PRIMARY KEY, start_seq BIGINT NOT NULL, started_at TEXT NOT NULL)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -218,11 +249,56 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT value FROM hub_meta WHERE key = 'hub_id'`)).Scan(&s.id); err != nil {
 			return fmt.Errorf("hub: read the identity of %s: %w", s.where, err)
 		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE hub_meta SET value = ? WHERE key = 'schema'`), strconv.Itoa(schemaVersion)); err != nil {
+			return fmt.Errorf("hub: prepare %s: %w", s.where, err)
+		}
+	}
+	var epochs int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM epochs`).Scan(&epochs); err != nil {
+		return fmt.Errorf("hub: read the epochs of %s: %w", s.where, err)
+	}
+	if epochs == 0 {
+		if _, err := s.newEpoch(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("hub: prepare %s: %w", s.where, err)
 	}
 	return nil
+}
+
+// newEpoch starts a new epoch at the current sequence.
+func (s *Store) newEpoch(ctx context.Context, tx *sql.Tx) (string, error) {
+	id := randomID()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = 'seq'`).Scan(&seq); err != nil {
+		return "", fmt.Errorf("hub: start an epoch: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO epochs(id, start_seq, started_at) VALUES (?, ?, ?)`), id, seq, model.FormatTime(s.now())); err != nil {
+		return "", fmt.Errorf("hub: start an epoch: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO hub_meta(key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`), id); err != nil {
+		return "", fmt.Errorf("hub: start an epoch: %w", err)
+	}
+	return id, nil
+}
+
+// Epoch returns the hub's current epoch.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	return s.epoch(ctx, s.db)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Store) epoch(ctx context.Context, q queryer) (string, error) {
+	var e string
+	if err := q.QueryRowContext(ctx, `SELECT value FROM hub_meta WHERE key = 'epoch'`).Scan(&e); err != nil {
+		return "", fmt.Errorf("hub: read the epoch: %w", err)
+	}
+	return e, nil
 }
 
 func randomID() string {

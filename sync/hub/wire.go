@@ -5,10 +5,22 @@ import "encoding/json"
 // The JSON messages of the hub's HTTP API (version 1). The desktop client
 // (sync/outbox) speaks the same types.
 
-// PushRequest carries a device's queued changes, whole tx_id groups in seq order.
+// PushRequest carries a device's queued changes in seq order, whole user
+// actions (tx_id groups) except, when Open is set, the last one: a user
+// action larger than one request (a 100,000-row import) is sent in parts the
+// hub stages and applies all together when its last part arrives.
 type PushRequest struct {
 	Device  string   `json:"device"`
 	Changes []Change `json:"changes"`
+	// Open says the last action of Changes continues in the next request.
+	Open bool `json:"open,omitempty"`
+	// Epoch is the hub epoch this laptop last synced with and Acked the last
+	// seq the hub acknowledged to it then: a hub that now knows fewer of
+	// this device's changes was restored from an older backup. Hub is the
+	// identity of the hub they belong to; another hub ignores them.
+	Hub   string `json:"hub,omitempty"`
+	Epoch string `json:"epoch,omitempty"`
+	Acked int64  `json:"acked,omitempty"`
 }
 
 // Change is one outbox row on the wire.
@@ -31,6 +43,7 @@ const (
 	StatusApplied   = "applied"
 	StatusDuplicate = "duplicate" // already applied by an earlier delivery
 	StatusRejected  = "rejected"
+	StatusStaged    = "staged" // part of an action whose last part has not arrived: not applied yet
 )
 
 // Rejection codes. Validation failures use "invalid"; the per-field
@@ -48,6 +61,30 @@ const (
 type PushResponse struct {
 	LastSeq int64    `json:"last_seq"`
 	Results []Result `json:"results"`
+	// Staged is the last seq of the device's open action the hub holds
+	// staged (0 if none): the next request continues after it.
+	Staged int64 `json:"staged,omitempty"`
+	// Actions are the verdicts of the staged actions this request completed,
+	// for the changes sent in earlier requests.
+	Actions []ActionResult `json:"actions,omitempty"`
+	Epoch   string         `json:"epoch,omitempty"`
+}
+
+// ActionResult is the verdict of one user action sent in parts: every change
+// from From to To (device seqs) was applied with versions Version,
+// Version+1, … in seq order, or recognised as already applied (Version is
+// then the action's last hub seq), or rejected: change Culprit with Code,
+// Message and Fields, the others with CodeGroup.
+type ActionResult struct {
+	TxID    string       `json:"tx_id"`
+	From    int64        `json:"from"`
+	To      int64        `json:"to"`
+	Status  string       `json:"status"`
+	Version int64        `json:"version,omitempty"`
+	Culprit int64        `json:"culprit,omitempty"`
+	Code    string       `json:"code,omitempty"`
+	Message string       `json:"message,omitempty"`
+	Fields  []FieldError `json:"fields,omitempty"`
 }
 
 // Result is the outcome of one pushed change.
@@ -153,6 +190,7 @@ type Health struct {
 	Hub     string `json:"hub"`
 	Version string `json:"version"`
 	Seq     int64  `json:"seq"`
+	Epoch   string `json:"epoch,omitempty"`
 }
 
 // ErrorResponse is the body of every non-2xx answer.
@@ -160,9 +198,13 @@ type ErrorResponse struct {
 	Error ErrorBody `json:"error"`
 }
 
-// ErrorBody says what went wrong; LastSeq accompanies "seq_gap".
+// ErrorBody says what went wrong; LastSeq accompanies "seq_gap" and
+// "epoch", Epoch the hub's current epoch, Field the request field a 400 is
+// about.
 type ErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	LastSeq int64  `json:"last_seq,omitempty"`
+	Epoch   string `json:"epoch,omitempty"`
+	Field   string `json:"field,omitempty"`
 }
