@@ -31,6 +31,8 @@ type HTTPError struct {
 	Code       string
 	Message    string
 	LastSeq    int64
+	Epoch      string        // the hub's epoch, with Code "epoch"
+	Field      string        // the request field a 400 is about
 	RetryAfter time.Duration // from a Retry-After header, 0 if none
 }
 
@@ -168,7 +170,7 @@ func (c *client) do(ctx context.Context, method, path string, query url.Values, 
 		he := &HTTPError{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 		var e hub.ErrorResponse
 		if b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16)); json.Unmarshal(b, &e) == nil {
-			he.Code, he.Message, he.LastSeq = e.Error.Code, e.Error.Message, e.Error.LastSeq
+			he.Code, he.Message, he.LastSeq, he.Epoch, he.Field = e.Error.Code, e.Error.Message, e.Error.LastSeq, e.Error.Epoch, e.Error.Field
 		}
 		return he
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"relais/model"
 	"relais/sync/hub"
@@ -19,7 +20,17 @@ const (
 	kvHub    = "sync:hub"     // identity of the hub the cursor belongs to
 	kvAcked  = "sync:acked"   // last seq the hub processed from this device
 	kvLastOK = "sync:last_ok" // end of the last successful round (RFC 3339)
+	// kvAckedBy is the device id kvAcked counts for: a laptop restored from
+	// a backup gets a new id, and its old position means nothing then.
+	kvAckedBy = "sync:acked_device"
+	kvStaged  = "sync:staged" // last seq of an open action the hub holds staged
+	kvEpoch   = "sync:epoch"  // the hub epoch of kvAcked and the cursor
+	kvReseed  = "sync:reseed" // "1": pull a snapshot before anything else (the hub was restored)
 )
+
+// sentRetention is how long acknowledged changes stay in sync_sent, ready to
+// be sent again to a hub restored from a backup at most that old.
+const sentRetention = 90 * 24 * time.Hour
 
 func (s *Syncer) kv(ctx context.Context, key string) (string, error) {
 	var v string
@@ -74,44 +85,91 @@ func baseOf(marks []mark, seq int64) int64 {
 	return marks[i-1].cursor
 }
 
-// readBatch returns up to PushBatch queued changes, oldest first, extended
-// so that the last user action is whole.
-func (s *Syncer) readBatch(ctx context.Context) ([]model.Change, error) {
-	rows, err := s.store.Outbox(ctx, 0, s.o.PushBatch)
-	if err != nil || len(rows) < s.o.PushBatch {
-		return rows, err
+// readBatch returns up to PushBatch queued changes, oldest first, after
+// the part of an open action the hub already holds staged. open reports
+// that the last action goes on beyond the batch: the hub stages it.
+func (s *Syncer) readBatch(ctx context.Context, after int64) (rows []model.Change, open bool, err error) {
+	rows, err = s.store.Outbox(ctx, after, s.o.PushBatch+1)
+	if err != nil || len(rows) <= s.o.PushBatch {
+		return rows, false, err
 	}
-	last := rows[len(rows)-1]
-	for {
-		more, err := s.store.Outbox(ctx, last.Seq, 500)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range more {
-			if c.TxID != last.TxID {
-				return rows, nil
-			}
-			rows = append(rows, c)
-			last = c
-		}
-		if len(more) < 500 {
-			return rows, nil
-		}
-	}
+	next := rows[s.o.PushBatch]
+	rows = rows[:s.o.PushBatch]
+	return rows, next.TxID == rows[len(rows)-1].TxID, nil
 }
 
-// push sends the outbox until it is empty.
+// position is where this laptop stands with the hub, read at the start of
+// each request.
+type position struct {
+	hub, epoch    string
+	acked, staged int64
+}
+
+func (s *Syncer) position(ctx context.Context) (position, error) {
+	var p position
+	vals := map[string]string{}
+	for _, k := range []string{kvHub, kvEpoch, kvAcked, kvAckedBy, kvStaged} {
+		v, err := s.kv(ctx, k)
+		if err != nil {
+			return p, err
+		}
+		vals[k] = v
+	}
+	p.hub, p.epoch = vals[kvHub], vals[kvEpoch]
+	if vals[kvAckedBy] == s.store.Device().ID {
+		p.acked, _ = strconv.ParseInt(vals[kvAcked], 10, 64)
+	}
+	p.staged, _ = strconv.ParseInt(vals[kvStaged], 10, 64)
+	return p, nil
+}
+
+// push sends the outbox until it is empty. A laptop that has had changes
+// acknowledged sends at least one (maybe empty) request per round, so that
+// a hub restored from a backup learns what it lost even from a laptop with
+// nothing new to send.
 func (s *Syncer) push(ctx context.Context, cl *client, rep *Report) error {
+	if err := s.reseedPull(ctx, cl, rep); err != nil {
+		return err
+	}
+	if err := s.pushAll(ctx, cl, rep); err != nil {
+		return err
+	}
+	return s.reseedPull(ctx, cl, rep)
+}
+
+// reseedPull takes the snapshot a restored hub calls for, once.
+func (s *Syncer) reseedPull(ctx context.Context, cl *client, rep *Report) error {
+	if v, err := s.kv(ctx, kvReseed); err != nil || v != "1" {
+		return err
+	}
+	if err := s.snapshot(ctx, cl, rep); err != nil {
+		return err
+	}
+	return s.setKV(ctx, kvReseed, "")
+}
+
+func (s *Syncer) pushAll(ctx context.Context, cl *client, rep *Report) error {
+	probed := false
+	renewed := false
 	for {
-		rows, err := s.readBatch(ctx)
-		if err != nil || len(rows) == 0 {
+		pos, err := s.position(ctx)
+		if err != nil {
 			return err
 		}
+		rows, open, err := s.readBatch(ctx, pos.staged)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 && (probed || pos.acked == 0) {
+			return nil
+		}
+		probed = true
 		marks, err := s.loadMarks(ctx)
 		if err != nil {
 			return err
 		}
-		req := &hub.PushRequest{Device: s.store.Device().ID, Changes: make([]hub.Change, len(rows))}
+		req := &hub.PushRequest{Device: s.store.Device().ID, Changes: make([]hub.Change, len(rows)), Open: open,
+			Hub: pos.hub, Epoch: pos.epoch, Acked: pos.acked}
 		for i, c := range rows {
 			req.Changes[i] = hub.Change{Seq: c.Seq, TxID: c.TxID, Entity: string(c.Entity), ID: c.EntityID, Op: c.Op,
 				Data: json.RawMessage(c.Data), HLC: c.HLC, Base: baseOf(marks, c.Seq)}
@@ -119,21 +177,94 @@ func (s *Syncer) push(ctx context.Context, cl *client, rep *Report) error {
 		resp, err := cl.push(ctx, req)
 		if err != nil {
 			var he *HTTPError
-			if errors.As(err, &he) && he.Code == "seq_gap" {
-				err = fmt.Errorf("outbox: the hub last received change %d from this laptop but the oldest waiting one is %d; "+
-					"the hub may have been restored from an older backup: %w", he.LastSeq, rows[0].Seq, err)
+			if errors.As(err, &he) {
+				switch {
+				case he.Code == "epoch":
+					if err := s.reseed(ctx, he); err != nil {
+						return err
+					}
+					continue
+				case he.Code == "seq_gap" && pos.staged > 0:
+					// The hub lost the staged parts (restored, or cleaned):
+					// send the action again from its start.
+					if err := s.setKV(ctx, kvStaged, ""); err != nil {
+						return err
+					}
+					continue
+				case he.Code == "device_owner" && pos.acked == 0 && !renewed:
+					// Another user pushed under this id before this laptop's
+					// first accepted push; a fresh id costs nothing.
+					renewed = true
+					d, rerr := s.store.RenewDevice(ctx)
+					if rerr != nil {
+						return rerr
+					}
+					s.o.Logf("outbox: the hub has this device id bound to another user; continuing as device %s", d.ID)
+					continue
+				case he.Code == "seq_gap":
+					err = fmt.Errorf("outbox: the hub last received change %d from this laptop but the oldest waiting one is %d; "+
+						"the hub may have been restored from an older backup: %w", he.LastSeq, rows[0].Seq, err)
+				}
 			}
-			s.noteFailure(ctx, rows, err)
+			if len(rows) > 0 {
+				s.noteFailure(ctx, rows, err)
+			}
 			return err
 		}
 		done, err := s.ack(ctx, rows, resp, rep)
 		if err != nil {
 			return err
 		}
-		if done == 0 {
+		if done == 0 && len(rows) > 0 {
 			return fmt.Errorf("outbox: the hub answered a push without processing any change")
 		}
 	}
+}
+
+// reseed answers a hub restored from an older backup: the changes it lost
+// (acknowledged after he.LastSeq) go back into the outbox from sync_sent,
+// the position restarts from what the hub holds, and a snapshot replaces
+// the pull cursor, whose numbers the restored hub may give to other changes.
+func (s *Syncer) reseed(ctx context.Context, he *HTTPError) error {
+	dev := s.store.Device().ID
+	var back int64
+	err := s.store.Write(ctx, func(tx *model.Tx) error {
+		res, err := tx.SQL().ExecContext(tx.Context(), `INSERT INTO outbox(seq, tx_id, entity, entity_id, op, data, hlc, created_at)
+			SELECT seq, tx_id, entity, entity_id, op, data, hlc, created_at FROM sync_sent WHERE device_id = ? AND seq > ?
+			ON CONFLICT(seq) DO NOTHING`, dev, he.LastSeq)
+		if err != nil {
+			return fmt.Errorf("outbox: queue again what the hub lost: %w", err)
+		}
+		back, _ = res.RowsAffected()
+		if _, err := tx.SQL().ExecContext(tx.Context(), `DELETE FROM sync_sent WHERE device_id = ? AND seq > ?`, dev, he.LastSeq); err != nil {
+			return fmt.Errorf("outbox: queue again what the hub lost: %w", err)
+		}
+		for k, v := range map[string]string{kvAcked: strconv.FormatInt(he.LastSeq, 10), kvAckedBy: dev, kvEpoch: he.Epoch, kvStaged: "", kvReseed: "1"} {
+			if err := setKV(tx, k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.o.Logf("outbox: the hub was restored from a backup; %d acknowledged changes queued again, pulling everything", back)
+	var low sql.NullInt64
+	if err := s.store.DB().QueryRowContext(ctx, `SELECT MIN(seq) FROM outbox`).Scan(&low); err != nil {
+		return fmt.Errorf("outbox: read the outbox: %w", err)
+	}
+	if he.LastSeq > 0 && low.Valid && low.Int64 > he.LastSeq+1 {
+		// sync_sent no longer reaches back to what the hub holds (a backup
+		// older than sentRetention): the hub would wait for the missing
+		// numbers for ever. A new device id may start anywhere.
+		d, err := s.store.RenewDevice(ctx)
+		if err != nil {
+			return err
+		}
+		s.o.Logf("outbox: changes %d to %d are older than this laptop keeps; continuing as device %s", he.LastSeq+1, low.Int64-1, d.ID)
+	}
+	return nil
 }
 
 // noteFailure records a failed attempt on the rows sent, for the list of
@@ -181,29 +312,46 @@ func (p *pin) add(f string, v int64) {
 }
 
 // ack applies the hub's answer in one local transaction: acknowledged rows
-// leave the outbox (their fields pinned until the pull reaches their
-// version), rejected ones move to sync_rejections. A crash before the commit
-// leaves everything queued; the resend is recognised by seq.
+// leave the outbox for sync_sent (their fields pinned until the pull
+// reaches their version), rejected ones move to sync_rejections, staged ones
+// stay queued with the hub's staged position saved. A crash before the
+// commit leaves everything queued; the resend is recognised by seq.
 func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushResponse, rep *Report) (int, error) {
 	bySeq := make(map[int64]model.Change, len(rows))
 	for _, c := range rows {
 		bySeq[c.Seq] = c
 	}
-	var pushed, dups, rejected int
+	inAction := func(seq int64) bool {
+		for _, a := range resp.Actions {
+			if seq >= a.From && seq <= a.To {
+				return true
+			}
+		}
+		return false
+	}
+	var pushed, dups, rejected, staged int
+	dev := s.store.Device().ID
 	err := s.store.Write(ctx, func(tx *model.Tx) error {
-		pushed, dups, rejected = 0, 0, 0
+		pushed, dups, rejected, staged = 0, 0, 0, 0
 		q := tx.SQL()
+		now := model.FormatTime(s.store.Now())
 		del, err := q.PrepareContext(ctx, `DELETE FROM outbox WHERE seq = ?`)
 		if err != nil {
 			return err
 		}
 		defer del.Close()
+		keep, err := q.PrepareContext(ctx, `INSERT INTO sync_sent(seq, tx_id, entity, entity_id, op, data, hlc, created_at, device_id, sent_at)
+			SELECT seq, tx_id, entity, entity_id, op, data, hlc, created_at, ?, ? FROM outbox WHERE seq = ?
+			ON CONFLICT(seq) DO UPDATE SET sent_at = excluded.sent_at, device_id = excluded.device_id`)
+		if err != nil {
+			return err
+		}
+		defer keep.Close()
 		pins := map[string]*pin{}
 		var replayFrom int64 // smallest version of a change the hub already had
-		now := model.FormatTime(s.store.Now())
 		for _, r := range resp.Results {
 			c, ok := bySeq[r.Seq]
-			if !ok {
+			if !ok || inAction(r.Seq) {
 				continue
 			}
 			switch r.Status {
@@ -226,6 +374,9 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 						p.add(f, r.Version)
 					}
 				}
+				if _, err := keep.ExecContext(ctx, dev, now, c.Seq); err != nil {
+					return fmt.Errorf("outbox: keep acknowledged change: %w", err)
+				}
 			case hub.StatusRejected:
 				rejected++
 				fe, _ := json.Marshal(r.Fields)
@@ -237,6 +388,9 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 					model.FormatTime(c.CreatedAt), r.Code, r.Message, string(fe), now); err != nil {
 					return fmt.Errorf("outbox: store rejection: %w", err)
 				}
+			case hub.StatusStaged:
+				staged++
+				continue // held by the hub until the action's last part arrives
 			default:
 				continue // an answer this version does not know: keep the row queued
 			}
@@ -247,10 +401,43 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 		if err := savePins(tx, pins); err != nil {
 			return err
 		}
+		for _, a := range resp.Actions {
+			n, v, err := ackAction(tx, a, dev, now)
+			if err != nil {
+				return err
+			}
+			switch a.Status {
+			case hub.StatusApplied:
+				pushed += n
+			case hub.StatusDuplicate:
+				dups += n
+				if v > 0 && (replayFrom == 0 || v < replayFrom) {
+					replayFrom = v
+				}
+			case hub.StatusRejected:
+				rejected += n
+			}
+		}
 		if err := rewind(tx, replayFrom); err != nil {
 			return err
 		}
-		return setKV(tx, kvAcked, strconv.FormatInt(resp.LastSeq, 10))
+		if _, err := q.ExecContext(ctx, `DELETE FROM sync_sent WHERE sent_at < ?`, model.FormatTime(s.store.Now().Add(-sentRetention))); err != nil {
+			return fmt.Errorf("outbox: prune sent changes: %w", err)
+		}
+		stagedAt := ""
+		if resp.Staged > 0 {
+			stagedAt = strconv.FormatInt(resp.Staged, 10)
+		}
+		kvs := map[string]string{kvAcked: strconv.FormatInt(resp.LastSeq, 10), kvAckedBy: dev, kvStaged: stagedAt}
+		if resp.Epoch != "" {
+			kvs[kvEpoch] = resp.Epoch
+		}
+		for k, v := range kvs {
+			if err := setKV(tx, k, v); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err
@@ -258,7 +445,88 @@ func (s *Syncer) ack(ctx context.Context, rows []model.Change, resp *hub.PushRes
 	rep.Pushed += pushed
 	rep.Duplicates += dups
 	rep.Rejected += rejected
-	return pushed + dups + rejected, nil
+	return pushed + dups + rejected + staged, nil
+}
+
+// ackAction applies the verdict of an action sent in parts to its rows, a
+// window at a time (an action may hold 100,000 changes). It returns how
+// many rows it settled and the smallest hub version among them.
+func ackAction(tx *model.Tx, a hub.ActionResult, dev, now string) (int, int64, error) {
+	ctx, q := tx.Context(), tx.SQL()
+	if a.Status != hub.StatusApplied && a.Status != hub.StatusDuplicate && a.Status != hub.StatusRejected {
+		return 0, 0, nil // unknown to this version: the rows stay queued
+	}
+	if a.Status == hub.StatusRejected {
+		res, err := q.ExecContext(ctx, `INSERT INTO sync_rejections(direction, seq, tx_id, entity, entity_id, op, data, hlc, created_at, code, message, field_errors, rejected_at)
+			SELECT 'push', seq, tx_id, entity, entity_id, op, data, hlc, created_at,
+				CASE WHEN seq = ? THEN ? ELSE ? END, CASE WHEN seq = ? THEN ? ELSE ? END, CASE WHEN seq = ? THEN ? ELSE '[]' END, ?
+			FROM outbox WHERE seq BETWEEN ? AND ?`,
+			a.Culprit, a.Code, hub.CodeGroup, a.Culprit, a.Message, "not applied because another change of the same action was refused: "+a.Message,
+			a.Culprit, fieldsJSON(a.Fields), now, a.From, a.To)
+		if err != nil {
+			return 0, 0, fmt.Errorf("outbox: store rejections: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		if _, err := q.ExecContext(ctx, `DELETE FROM outbox WHERE seq BETWEEN ? AND ?`, a.From, a.To); err != nil {
+			return 0, 0, fmt.Errorf("outbox: remove rejected changes: %w", err)
+		}
+		return int(n), 0, nil
+	}
+	const window = 5000
+	total := 0
+	for lo := a.From; lo <= a.To; lo += window {
+		hi := min(lo+window-1, a.To)
+		rows, err := q.QueryContext(ctx, `SELECT seq, entity_id, data FROM outbox WHERE seq BETWEEN ? AND ?`, lo, hi)
+		if err != nil {
+			return 0, 0, fmt.Errorf("outbox: read acknowledged changes: %w", err)
+		}
+		pins := map[string]*pin{}
+		for rows.Next() {
+			var seq int64
+			var id, data string
+			if err := rows.Scan(&seq, &id, &data); err != nil {
+				rows.Close()
+				return 0, 0, fmt.Errorf("outbox: read acknowledged changes: %w", err)
+			}
+			v := a.Version
+			if a.Status == hub.StatusApplied {
+				v += seq - a.From
+			}
+			p := pins[id]
+			if p == nil {
+				p = &pin{fields: map[string]int64{}}
+				pins[id] = p
+			}
+			for _, f := range fieldNames(data) {
+				p.add(f, v)
+			}
+			total++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, 0, fmt.Errorf("outbox: read acknowledged changes: %w", err)
+		}
+		if err := savePins(tx, pins); err != nil {
+			return 0, 0, err
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO sync_sent(seq, tx_id, entity, entity_id, op, data, hlc, created_at, device_id, sent_at)
+			SELECT seq, tx_id, entity, entity_id, op, data, hlc, created_at, ?, ? FROM outbox WHERE seq BETWEEN ? AND ?
+			ON CONFLICT(seq) DO UPDATE SET sent_at = excluded.sent_at, device_id = excluded.device_id`, dev, now, lo, hi); err != nil {
+			return 0, 0, fmt.Errorf("outbox: keep acknowledged changes: %w", err)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM outbox WHERE seq BETWEEN ? AND ?`, lo, hi); err != nil {
+			return 0, 0, fmt.Errorf("outbox: remove acknowledged changes: %w", err)
+		}
+	}
+	return total, a.Version, nil
+}
+
+func fieldsJSON(fs []hub.FieldError) string {
+	b, _ := json.Marshal(fs)
+	if b == nil || string(b) == "null" {
+		return "[]"
+	}
+	return string(b)
 }
 
 // rewind moves the pull cursor back to just before hub version v when a
