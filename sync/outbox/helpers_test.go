@@ -17,7 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if maybeChild() {
+	if maybeChild() || maybeBigChild() {
 		return
 	}
 	hubtest.Main(m)
