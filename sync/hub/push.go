@@ -245,9 +245,11 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 			return nil, badRequest("bad_seq", "change sequence numbers must be positive and increasing")
 		}
 	}
+	// Changes are parsed (decoded into their typed record and back, the
+	// costly part) only once it is known they are applied now, not staged.
 	parsed := make([]incoming, len(req.Changes))
 	for i, c := range req.Changes {
-		parsed[i] = parseChange(c)
+		parsed[i] = incoming{Change: c}
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -330,7 +332,21 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 	}
 	st := &pushState{s: s, tx: tx, ctx: ctx, user: u, device: req.Device, at: model.FormatTime(s.now()),
 		recs: map[string]*record{}, dirty: map[string]bool{}, uniq: map[string]string{}}
-	if err := st.preload(newer); err != nil {
+	lo, hi := 0, len(newer) // newer[lo:hi] is applied now, the rest staged
+	if sg.to > 0 {
+		for lo < len(newer) && newer[lo].TxID == sg.tx {
+			lo++
+		}
+	}
+	if req.Open {
+		for hi > lo && newer[hi-1].TxID == newer[len(newer)-1].TxID {
+			hi--
+		}
+	}
+	for i := lo; i < hi; i++ {
+		newer[i] = parseChange(newer[i].Change)
+	}
+	if err := st.preload(newer[lo:hi]); err != nil {
 		return nil, err
 	}
 	txDone, err := st.appliedGroups(newer)

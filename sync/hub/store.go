@@ -200,9 +200,10 @@ var schema = []string{
 		entity TEXT NOT NULL, ukey TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (entity, ukey))`,
 	`CREATE INDEX IF NOT EXISTS uniques_record ON uniques(record_id)`,
 	// Parts of a user action too large for one request, held until its last
-	// part arrives (see PushRequest.Open). change is the wire Change as JSON.
+	// part arrives (see PushRequest.Open), as they came.
 	`CREATE TABLE IF NOT EXISTS staged (
-		device_id TEXT NOT NULL, device_seq BIGINT NOT NULL, tx_id TEXT NOT NULL, change TEXT NOT NULL,
+		device_id TEXT NOT NULL, device_seq BIGINT NOT NULL, tx_id TEXT NOT NULL, entity TEXT NOT NULL,
+		entity_id TEXT NOT NULL, op TEXT NOT NULL, data TEXT NOT NULL, hlc TEXT NOT NULL, base BIGINT NOT NULL,
 		PRIMARY KEY (device_id, device_seq))`,
 	// One epoch per life of the data: a new one starts when the hub finds it
 	// was restored from an older backup (a laptop knows more of its own

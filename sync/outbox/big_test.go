@@ -27,10 +27,10 @@ import (
 // below run the hub and the client in their own processes so that they can
 // be killed with SIGKILL and their peak memory measured apart.
 const (
-	envBigHub    = "RELAIS_BIG_HUB_DIR"  // serve a SQLite hub from this folder
-	envBigAddr   = "RELAIS_BIG_HUB_ADDR" // on this address
-	envBigPush   = "RELAIS_BIG_PUSH_DB"  // sync this laptop database
-	envBigHubURL = "RELAIS_BIG_HUB_URL"
+	envBigHub      = "RELAIS_BIG_HUB_DIR"   // serve a SQLite hub from this folder
+	envBigAddr     = "RELAIS_BIG_HUB_ADDR"  // on this address
+	envBigPush     = "RELAIS_BIG_PUSH_DB"   // sync this laptop database
+	envBigPushOnly = "RELAIS_BIG_PUSH_ONLY" // "1": push without pulling
 )
 
 func maybeBigChild() bool {
@@ -63,7 +63,11 @@ func maybeBigChild() bool {
 			os.Exit(2)
 		}
 		fmt.Println("ready")
-		rep, err := sy.Sync(ctx)
+		run := sy.Sync
+		if os.Getenv(envBigPushOnly) == "1" {
+			run = sy.Push
+		}
+		rep, err := run(ctx)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -293,7 +297,7 @@ func BenchmarkPushAction100k(b *testing.B) {
 		hubCmd, _ := child(b, envBigHub+"="+hubDir, envBigAddr+"="+addr)
 		b.StartTimer()
 		t0 := time.Now()
-		cl, _ := child(b, envBigPush+"="+db)
+		cl, _ := child(b, envBigPush+"="+db, envBigPushOnly+"=1")
 		if err := cl.Wait(); err != nil {
 			b.Fatalf("push: %v", err)
 		}

@@ -123,10 +123,8 @@ func (s *Syncer) position(ctx context.Context) (position, error) {
 	return p, nil
 }
 
-// push sends the outbox until it is empty. A laptop that has had changes
-// acknowledged sends at least one (maybe empty) request per round, so that
-// a hub restored from a backup learns what it lost even from a laptop with
-// nothing new to send.
+// push sends the outbox, taking first and after it the snapshot a hub
+// restored from a backup calls for.
 func (s *Syncer) push(ctx context.Context, cl *client, rep *Report) error {
 	if err := s.reseedPull(ctx, cl, rep); err != nil {
 		return err
@@ -148,6 +146,10 @@ func (s *Syncer) reseedPull(ctx context.Context, cl *client, rep *Report) error 
 	return s.setKV(ctx, kvReseed, "")
 }
 
+// pushAll sends the outbox until it is empty. A laptop that has synced
+// before sends at least one (maybe empty) request per round, so that a hub
+// restored from a backup learns what it lost, and the laptop the hub's
+// epoch, even with nothing new to send.
 func (s *Syncer) pushAll(ctx context.Context, cl *client, rep *Report) error {
 	probed := false
 	renewed := false
@@ -160,7 +162,7 @@ func (s *Syncer) pushAll(ctx context.Context, cl *client, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		if len(rows) == 0 && (probed || pos.acked == 0) {
+		if len(rows) == 0 && (probed || (pos.acked == 0 && pos.hub == "")) {
 			return nil
 		}
 		probed = true
