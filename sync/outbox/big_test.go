@@ -263,10 +263,10 @@ func TestKill9DuringBigAction(t *testing.T) {
 			}
 			// Heal: one clean sync.
 			cl, rd := child(t, envBigPush+"="+db)
+			line, _ := rd.ReadString('\n') // before Wait, which closes the pipe
 			if err := cl.Wait(); err != nil {
 				t.Fatalf("final sync failed: %v", err)
 			}
-			line, _ := rd.ReadString('\n')
 			t.Logf("final sync: %s", strings.TrimSpace(line))
 			kill(t, hubCmd)
 			st, err := hub.OpenStore(ctx, hub.Options{DataDir: hubDir})
@@ -316,11 +316,11 @@ func BenchmarkPushAction100k(b *testing.B) {
 		s.Close()
 		t1 := time.Now()
 		pl, rd := child(b, envBigPush+"="+db2)
+		line, _ := rd.ReadString('\n')
 		if err := pl.Wait(); err != nil {
 			b.Fatalf("pull: %v", err)
 		}
 		pull := time.Since(t1)
-		line, _ := rd.ReadString('\n')
 		kill(b, hubCmd)
 		b.ReportMetric(push.Seconds(), "push-s")
 		b.ReportMetric(pull.Seconds(), "pull-s")

@@ -151,8 +151,7 @@ func (s *Syncer) reseedPull(ctx context.Context, cl *client, rep *Report) error 
 // restored from a backup learns what it lost, and the laptop the hub's
 // epoch, even with nothing new to send.
 func (s *Syncer) pushAll(ctx context.Context, cl *client, rep *Report) error {
-	probed := false
-	renewed := false
+	probed, renewed, reseeds := false, false, 0
 	for {
 		pos, err := s.position(ctx)
 		if err != nil {
@@ -181,7 +180,8 @@ func (s *Syncer) pushAll(ctx context.Context, cl *client, rep *Report) error {
 			var he *HTTPError
 			if errors.As(err, &he) {
 				switch {
-				case he.Code == "epoch":
+				case he.Code == "epoch" && reseeds < 3:
+					reseeds++ // one is the rule; a hub restored again meanwhile may ask twice
 					if err := s.reseed(ctx, he); err != nil {
 						return err
 					}
