@@ -343,9 +343,7 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 			hi--
 		}
 	}
-	for i := lo; i < hi; i++ {
-		newer[i] = parseChange(newer[i].Change)
-	}
+	parseAll(newer[lo:hi])
 	if err := st.preload(newer[lo:hi]); err != nil {
 		return nil, err
 	}
@@ -788,7 +786,7 @@ func (st *pushState) merge(in incoming, seq int64, staged map[string]*record, st
 		b, _ := json.Marshal(conflicts)
 		cj = string(b)
 	}
-	data, _ := json.Marshal(applied)
+	data := appendFields(nil, applied)
 	return changeRow{seq: seq, entity: string(in.kind), id: in.ID, op: in.Op, data: string(data), hlc: in.HLC, txID: in.TxID,
 		conflicts: cj, deviceSeq: in.Seq, uniqAdds: adds, uniqRemoves: removes}, nil, nil
 }
@@ -933,7 +931,7 @@ func (st *pushState) flush() error {
 	sort.Strings(ids)
 	err := execRows(ctx, tx, s, `INSERT INTO records(id, entity, fields, deleted, version) VALUES `, 5, len(ids), func(i int) []any {
 		r := st.recs[ids[i]]
-		b, _ := json.Marshal(storedRecord{F: r.f, M: r.m})
+		b := encodeStored(r.f, r.m)
 		del := 0
 		if r.deleted() {
 			del = 1

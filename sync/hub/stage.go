@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
+	"sync"
 )
 
 // A user action larger than one request (a 100,000-row import is one
@@ -186,9 +188,32 @@ func (st *pushState) readStaged(txID string, after int64) ([]incoming, error) {
 			return nil, fmt.Errorf("hub: push: read staged parts: %w", err)
 		}
 		c.Data = json.RawMessage(data)
-		out = append(out, parseChange(c))
+		out = append(out, incoming{Change: c})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("hub: push: read staged parts: %w", err)
+	}
+	parseAll(out)
+	return out, nil
+}
+
+// parseAll parses changes on every core: parsing (decode into the typed
+// record and back) is pure and the largest cost of applying a big action.
+func parseAll(ins []incoming) {
+	workers := min(runtime.GOMAXPROCS(0), 4, max(len(ins)/256, 1))
+	var wg sync.WaitGroup
+	per := (len(ins) + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		part := ins[min(w*per, len(ins)):min((w+1)*per, len(ins))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range part {
+				part[i] = parseChange(part[i].Change)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // actionResult is the result of change seq from the verdict of the action

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"relais/model"
@@ -555,40 +556,55 @@ func rewind(tx *model.Tx, v int64) error {
 	return setKV(tx, kvCursor, strconv.FormatInt(v-1, 10))
 }
 
-// savePins merges new pins into sync_pins.
+// savePins merges new pins into sync_pins, a few hundred records a
+// statement (an action of 100,000 records pins 100,000 of them).
 func savePins(tx *model.Tx, pins map[string]*pin) error {
 	if len(pins) == 0 {
 		return nil
 	}
 	ctx, q := tx.Context(), tx.SQL()
-	get, err := q.PrepareContext(ctx, `SELECT version, fields FROM sync_pins WHERE entity_id = ?`)
-	if err != nil {
-		return err
+	ids := make([]string, 0, len(pins))
+	for id := range pins {
+		ids = append(ids, id)
 	}
-	defer get.Close()
-	put, err := q.PrepareContext(ctx, `INSERT INTO sync_pins(entity_id, version, fields) VALUES (?, ?, ?)
-		ON CONFLICT(entity_id) DO UPDATE SET version = excluded.version, fields = excluded.fields`)
-	if err != nil {
-		return err
-	}
-	defer put.Close()
-	for id, p := range pins {
-		var v int64
-		var fj string
-		err := get.QueryRowContext(ctx, id).Scan(&v, &fj) // v is the max of fj's versions
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("outbox: read pin: %w", err)
+	sort.Strings(ids)
+	const per = 300
+	for lo := 0; lo < len(ids); lo += per {
+		part := ids[lo:min(lo+per, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
 		}
-		if err == nil {
+		marks := strings.Repeat("?, ", len(part)-1) + "?"
+		rows, err := q.QueryContext(ctx, `SELECT entity_id, fields FROM sync_pins WHERE entity_id IN (`+marks+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("outbox: read pins: %w", err)
+		}
+		for rows.Next() {
+			var id, fj string
+			if err := rows.Scan(&id, &fj); err != nil {
+				rows.Close()
+				return fmt.Errorf("outbox: read pins: %w", err)
+			}
 			var old map[string]int64
 			_ = json.Unmarshal([]byte(fj), &old)
 			for f, fv := range old {
-				p.add(f, fv)
+				pins[id].add(f, fv)
 			}
 		}
-		b, _ := json.Marshal(p.fields)
-		if _, err := put.ExecContext(ctx, id, p.version, string(b)); err != nil {
-			return fmt.Errorf("outbox: save pin: %w", err)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("outbox: read pins: %w", err)
+		}
+		vals := make([]any, 0, 3*len(part))
+		for _, id := range part {
+			p := pins[id]
+			b, _ := json.Marshal(p.fields)
+			vals = append(vals, id, p.version, string(b))
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO sync_pins(entity_id, version, fields) VALUES `+strings.Repeat("(?, ?, ?), ", len(part)-1)+`(?, ?, ?)
+			ON CONFLICT(entity_id) DO UPDATE SET version = excluded.version, fields = excluded.fields`, vals...); err != nil {
+			return fmt.Errorf("outbox: save pins: %w", err)
 		}
 	}
 	return nil
