@@ -39,8 +39,13 @@ func (t *Tx) ApplyRemote(ch RemoteChange, keep func(field string) bool) (bool, e
 		return false, fmt.Errorf("model: apply remote %s: the change has no record id", ch.Entity)
 	}
 	fm := make(FieldMap, len(ch.Fields))
+	kept := false
 	for k, v := range ch.Fields {
-		if k == colID || k == colUpdated || (keep != nil && keep(k)) {
+		if k == colID || k == colUpdated {
+			continue
+		}
+		if keep != nil && keep(k) {
+			kept = true
 			continue
 		}
 		fm[k] = v
@@ -83,16 +88,27 @@ func (t *Tx) ApplyRemote(ch RemoteChange, keep func(field string) bool) (bool, e
 		sets = append(sets, c.name+" = ?")
 		args = append(args, newVals[i])
 	}
-	if len(sets) == 0 {
+	m := r.Base()
+	// updated_at is when the hub accepted the record's last change, the same
+	// on every laptop: the author's own change coming back changes no field
+	// but replaces the author's local edit time. A field kept for a pending
+	// local edit keeps the later local time until that edit comes back. A
+	// snapshot record (no HLC) carries no acceptance time and converges with
+	// the record's next change.
+	converge := !kept && ch.HLC != "" && !ch.At.IsZero() && !ch.At.Equal(m.UpdatedAt)
+	if len(sets) == 0 && !converge {
 		return false, nil
 	}
-	m := r.Base()
-	if ch.At.After(m.UpdatedAt) {
+	if converge || ch.At.After(m.UpdatedAt) {
 		m.UpdatedAt = ch.At
 	}
+	sets = append(sets, "updated_at = ?")
 	args = append(args, FormatTime(m.UpdatedAt), ch.ID)
-	if _, err := t.exec(`UPDATE `+ki.table+` SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE id = ?`, args...); err != nil {
+	if _, err := t.exec(`UPDATE `+ki.table+` SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...); err != nil {
 		return false, fmt.Errorf("model: apply remote %s %s: %w", ch.Entity, ch.ID, translate(err))
+	}
+	if len(sets) == 1 {
+		return true, nil // only updated_at: the search index has nothing new
 	}
 	return true, t.index(ki, r, true)
 }

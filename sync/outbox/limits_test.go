@@ -176,3 +176,37 @@ func userID(t *testing.T, st *hub.Store, name string) string {
 	t.Fatalf("no user %s", name)
 	return ""
 }
+
+// After a sync every laptop has the same updated_at for the same records:
+// the hub's acceptance time of each record's last change, the author's own
+// laptop included.
+func TestUpdatedAtConverges(t *testing.T) {
+	ctx := context.Background()
+	sw := &swappable{}
+	st := sw.open(t, t.TempDir())
+	defer st.Close()
+	srv := httptest.NewServer(sw)
+	defer srv.Close()
+	tokA, _ := st.AddUser(ctx, "Anne")
+	tokB, _ := st.AddUser(ctx, "Bruno")
+	a := newLaptop(t, "A", srv.URL, tokA, nil, nil)
+	b := newLaptop(t, "B", srv.URL, tokB, nil, nil)
+	acc := &model.Account{Name: "Atelier Morvan"}
+	modeltest.Create(t, a.store, acc)
+	a.syncOK(t)
+	b.syncOK(t)
+	b.set(t, model.KindAccount, acc.ID, model.FieldMap{"city": "Nantes"})
+	b.syncOK(t)
+	a.syncOK(t)
+	b.syncOK(t)
+	updated := func(l *laptop) string {
+		var v string
+		if err := l.store.DB().QueryRowContext(ctx, `SELECT updated_at FROM accounts WHERE id = ?`, acc.ID).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if ua, ub := updated(a), updated(b); ua != ub {
+		t.Fatalf("updated_at differs: %s on A, %s on B", ua, ub)
+	}
+}
