@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"relais/sync/outbox"
@@ -60,6 +61,17 @@ func syncCommand() command {
 				}
 				fmt.Fprintf(e.stdout, "hub: %s\nlast successful sync: %s\nwaiting: %d\nrejected: %d\nconflicts: %d\ntoken kept in: %s\n",
 					hubAddr, last, st.Waiting, st.Rejected, st.Conflicts, st.SecretsAt)
+				if demo, _ := e.store.IsDemo(e.ctx); demo {
+					st.Reason = outbox.ReasonDemo
+				} else if !sy.Settings().Configured() {
+					st.Reason = outbox.ReasonNotSetUp
+				}
+				if why := outbox.Explain(st.Reason, uiLang(e)); why != "" {
+					fmt.Fprintf(e.stdout, "why it cannot sync: %s\n", why)
+					if st.LastError != "" {
+						fmt.Fprintf(e.stdout, "last error: %s\n", strings.TrimPrefix(st.LastError, "outbox: "))
+					}
+				}
 				return nil
 			}
 			if !sy.Settings().Configured() {

@@ -258,6 +258,10 @@ func (s *syncScreen) refresh() {
 	}
 	detail := lang.L("sync.detail", map[string]any{"Hub": hub, "Last": last})
 	if st.LastError != "" && st.State != outbox.StateUpToDate {
+		// One sentence first: the cause and what to do; the raw message after.
+		if why := outbox.Explain(st.Reason, s.a.fmt.lang); why != "" {
+			detail += "\n" + why
+		}
 		detail += "\n" + lang.L("sync.last_error", map[string]any{"Error": strings.TrimPrefix(st.LastError, "outbox: ")})
 	}
 	s.detail.SetText(detail)

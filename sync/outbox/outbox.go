@@ -136,6 +136,7 @@ type Status struct {
 	LastSuccess time.Time
 	LastAttempt time.Time
 	LastError   string
+	Reason      string // why the last round failed (Reason*), for Explain
 	NextTry     time.Time // when Run tries again, zero if not scheduled
 	Waiting     int       // changes in the outbox
 	Rejected    int       // changes the hub refused, waiting for retry or discard
@@ -202,6 +203,10 @@ func New(ctx context.Context, store *model.Store, o Options) (*Syncer, error) {
 	}
 	if v, err := s.kv(ctx, kvLastOK); err == nil && v != "" {
 		s.status.LastSuccess, _ = time.Parse(time.RFC3339Nano, v)
+	}
+	if v, err := s.kv(ctx, kvLastReason); err == nil && v != "" {
+		s.status.Reason = v
+		s.status.LastError, _ = s.kv(ctx, kvLastError)
 	}
 	s.status.SecretsAt = o.Secrets.Where()
 	s.refreshCounts(ctx)
@@ -350,6 +355,8 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 	var rep Report
 	cl, err := s.conn(ctx)
 	if err != nil {
+		s.update(func(st *Status) { st.Reason, st.LastError = Reason(err), err.Error() })
+		s.saveOutcome(ctx, err)
 		return rep, err
 	}
 	s.update(func(st *Status) { st.State, st.LastAttempt = StateSyncing, time.Now() })
@@ -364,6 +371,7 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 		}
 	}
 	s.update(func(st *Status) {
+		st.Reason = Reason(err)
 		switch {
 		case err == nil:
 			st.State, st.Online, st.LastSuccess, st.LastError = StateUpToDate, true, now, ""
@@ -377,8 +385,27 @@ func (s *Syncer) Sync(ctx context.Context) (Report, error) {
 			st.Online = errors.As(err, &he)
 		}
 	})
+	s.saveOutcome(ctx, err)
 	s.refreshCounts(context.WithoutCancel(ctx))
 	return rep, err
+}
+
+// saveOutcome keeps why the last round failed (or that it did not), so that
+// `relais sync --status` in another process can say it.
+func (s *Syncer) saveOutcome(ctx context.Context, err error) {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	werr := s.store.Write(context.WithoutCancel(ctx), func(tx *model.Tx) error {
+		if err := setKV(tx, kvLastReason, Reason(err)); err != nil {
+			return err
+		}
+		return setKV(tx, kvLastError, msg)
+	})
+	if werr != nil {
+		s.o.Logf("outbox: %v", werr)
+	}
 }
 
 // Push sends the outbox without pulling (Sync does both).

@@ -28,6 +28,9 @@ const (
 	kvStaged  = "sync:staged" // last seq of an open action the hub holds staged
 	kvEpoch   = "sync:epoch"  // the hub epoch of kvAcked and the cursor
 	kvReseed  = "sync:reseed" // "1": pull a snapshot before anything else (the hub was restored)
+	// Why the last round failed (a Reason) and its message, for --status.
+	kvLastReason = "sync:last_reason"
+	kvLastError  = "sync:last_error"
 )
 
 // sentRetention is how long acknowledged changes stay in sync_sent, ready to
