@@ -18,7 +18,11 @@ type RemoteChange struct {
 	// HLC is the change's hybrid logical clock stamp; the local clock
 	// observes it so the next local edit sorts after it.
 	HLC string
-	// At is when the hub accepted the change; it becomes updated_at.
+	// At is when the hub accepted the change; it becomes updated_at, so that
+	// every laptop holds the same updated_at for a record once synced. A
+	// snapshot record carries the acceptance time of the record's last
+	// change; zero when the hub no longer knows it (compacted by a hub older
+	// than the record_times table), and then updated_at is left as it is.
 	At time.Time
 }
 
@@ -65,10 +69,19 @@ func (t *Tx) ApplyRemote(ch RemoteChange, keep func(field string) bool) (bool, e
 			return false, fmt.Errorf("model: apply remote %s %s: %w", ch.Entity, ch.ID, err)
 		}
 		m := r.Base()
-		if m.CreatedAt.IsZero() {
-			m.CreatedAt = ch.At
+		at := ch.At
+		if at.IsZero() {
+			// No acceptance time known: the creation time is the best shared
+			// guess, the local clock the last resort.
+			at = m.CreatedAt
+			if at.IsZero() {
+				at = t.s.Now()
+			}
 		}
-		m.UpdatedAt = ch.At
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = at
+		}
+		m.UpdatedAt = at
 		if _, err := t.exec(insertSQL(ki), encodeRecord(ki, r)...); err != nil {
 			return false, fmt.Errorf("model: apply remote %s %s: %w", ch.Entity, ch.ID, translate(err))
 		}
@@ -93,9 +106,9 @@ func (t *Tx) ApplyRemote(ch RemoteChange, keep func(field string) bool) (bool, e
 	// on every laptop: the author's own change coming back changes no field
 	// but replaces the author's local edit time. A field kept for a pending
 	// local edit keeps the later local time until that edit comes back. A
-	// snapshot record (no HLC) carries no acceptance time and converges with
-	// the record's next change.
-	converge := !kept && ch.HLC != "" && !ch.At.IsZero() && !ch.At.Equal(m.UpdatedAt)
+	// snapshot record carries the acceptance time of the record's last
+	// change, so a laptop that took one agrees with those that pulled.
+	converge := !kept && !ch.At.IsZero() && !ch.At.Equal(m.UpdatedAt)
 	if len(sets) == 0 && !converge {
 		return false, nil
 	}

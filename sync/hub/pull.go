@@ -26,6 +26,16 @@ func (s *Store) purgedUpto(ctx context.Context) (int64, error) {
 	return strconv.ParseInt(v, 10, 64)
 }
 
+// record_times keeps, for records whose last change was compacted away, the
+// time the hub accepted that change: a snapshot hands it to laptops as the
+// record's updated_at, the same value the laptops that pulled the change
+// hold. (Hubs compacted before this table existed do not know it for the
+// records compacted then; their snapshot records carry no time, see
+// SnapshotRecord.At.)
+func init() {
+	schema = append(schema, `CREATE TABLE IF NOT EXISTS record_times (id TEXT PRIMARY KEY, at TEXT NOT NULL)`)
+}
+
 // Pull returns up to limit changes after cursor in hub order, tombstones
 // included, or Reset when the changes right after cursor were compacted
 // away, or when the cursor is ahead of the hub's own log (the hub was
@@ -96,15 +106,19 @@ func (s *Store) Snapshot(ctx context.Context, after string, limit int) (*Snapsho
 		return nil, err
 	}
 	resp := &SnapshotResponse{Hub: s.id, Cursor: seq, Records: []SnapshotRecord{}, Next: after}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, entity, fields, version FROM records WHERE id > ? ORDER BY id LIMIT ?`), after, limit+1)
+	// The time of each record's last change: its change-log entry, or what
+	// compaction kept of it.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.entity, r.fields, r.version, COALESCE(c.at, t.at, '')
+		FROM records r LEFT JOIN changes c ON c.seq = r.version LEFT JOIN record_times t ON t.id = r.id
+		WHERE r.id > ? ORDER BY r.id LIMIT ?`), after, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("hub: snapshot: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, entity, fields string
+		var id, entity, fields, at string
 		var version int64
-		if err := rows.Scan(&id, &entity, &fields, &version); err != nil {
+		if err := rows.Scan(&id, &entity, &fields, &version, &at); err != nil {
 			return nil, fmt.Errorf("hub: snapshot: %w", err)
 		}
 		if len(resp.Records) == limit {
@@ -115,7 +129,7 @@ func (s *Store) Snapshot(ctx context.Context, after string, limit int) (*Snapsho
 		if err != nil {
 			return nil, err
 		}
-		resp.Records = append(resp.Records, SnapshotRecord{Entity: entity, ID: id, Fields: rawJSON(r.f), Version: version})
+		resp.Records = append(resp.Records, SnapshotRecord{Entity: entity, ID: id, Fields: rawJSON(r.f), Version: version, At: at})
 		resp.Next = id
 	}
 	return resp, rows.Err()
@@ -158,6 +172,13 @@ func (s *Store) Compact(ctx context.Context, cutoff time.Time) (int64, error) {
 	}
 	if !upto.Valid {
 		return 0, nil
+	}
+	// Keep the acceptance time of each record's last change before it goes:
+	// snapshots hand it out as updated_at.
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO record_times(id, at)
+		SELECT r.id, c.at FROM records r JOIN changes c ON c.seq = r.version WHERE c.seq <= ?
+		ON CONFLICT (id) DO UPDATE SET at = excluded.at`), upto.Int64); err != nil {
+		return 0, fmt.Errorf("hub: compact: keep record times: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, s.q(`DELETE FROM changes WHERE seq <= ?`), upto.Int64)
 	if err != nil {

@@ -174,6 +174,7 @@ type SnapshotRecord struct {
 	ID      string          `json:"id"`
 	Fields  json.RawMessage `json:"fields"`
 	Version int64           `json:"version"`
+	At      string          `json:"at,omitempty"` // acceptance time of the record's last change (updated_at); "" if unknown
 }
 
 // RecordResponse answers GET /v1/record: the hub's copy of one record, used

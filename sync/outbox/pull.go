@@ -373,11 +373,21 @@ func (s *Syncer) snapshot(ctx context.Context, cl *client, rep *Report) error {
 			if err != nil {
 				return err
 			}
-			now := s.store.Now()
 			for _, r := range page.Records {
 				fields, err := decodeFields(r.Fields)
 				if err == nil {
-					_, err = tx.ApplyRemote(model.RemoteChange{Entity: model.Kind(r.Entity), ID: r.ID, Fields: fields, At: now}, keeper(pending, pins, r.ID, r.Version))
+					// The hub's acceptance time of the record's last change, as
+					// the laptops that pulled it hold it; zero if the hub no
+					// longer knows it (ApplyRemote then keeps updated_at).
+					var at time.Time
+					if r.At != "" {
+						if at, err = time.Parse(time.RFC3339Nano, r.At); err != nil {
+							err = fmt.Errorf("its time %q cannot be read: %w", r.At, err)
+						}
+					}
+					if err == nil {
+						_, err = tx.ApplyRemote(model.RemoteChange{Entity: model.Kind(r.Entity), ID: r.ID, Fields: fields, At: at}, keeper(pending, pins, r.ID, r.Version))
+					}
 				}
 				if err != nil {
 					// Unlike a change, a snapshot record cannot be set aside and
