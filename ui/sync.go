@@ -206,7 +206,15 @@ func newSyncScreen(a *App) screen {
 			texts.Objects[0].(*widget.Label).SetText(kindName(c.Entity) + " · " + s.label(c.EntityID) + " · " + s.conflictField(c))
 			texts.Objects[1].(*widget.Label).SetText(s.conflictText(c))
 			btns := row.Objects[2].(*fyne.Container)
-			btns.Objects[0].(*widget.Button).OnTapped = func() { s.onRestore(c) }
+			restore := btns.Objects[0].(*widget.Button)
+			restore.OnTapped = func() { s.onRestore(c) }
+			// A revision's original number cannot come back: another
+			// revision holds it, and the hub would renumber it again.
+			if renumbered(c) {
+				restore.Hide()
+			} else {
+				restore.Show()
+			}
 			btns.Objects[1].(*widget.Button).OnTapped = func() { s.onDismiss(c) }
 		})
 	s.waitTab = container.NewTabItemWithIcon("", theme.UploadIcon(), s.waitList)
@@ -376,8 +384,19 @@ func (s *syncScreen) conflictField(c outbox.Conflict) string {
 	return fieldLabel(c.Field)
 }
 
+// renumbered reports a proposal revision the hub gave a new number because
+// another revision of the proposal had taken its number first (see
+// sync/hub/revision.go); revisions are never edited by hand, so a conflict
+// on that field is always this.
+func renumbered(c outbox.Conflict) bool {
+	return c.Kind == "field" && c.Entity == model.KindProposal && c.Field == "revision"
+}
+
 // conflictText says who lost to whom: "« Quimper » by Anne lost to « Brest » by Bruno".
 func (s *syncScreen) conflictText(c outbox.Conflict) string {
+	if renumbered(c) {
+		return lang.L("sync.conflict.renumbered", map[string]any{"Lost": showValue(c.Lost), "LostBy": c.LostBy, "Won": showValue(c.Won), "WonBy": c.WonBy, "Time": s.a.fmt.DateTime(c.At)})
+	}
 	if c.Kind == "delete" {
 		return lang.L("sync.conflict.deleted", map[string]any{"LostBy": c.LostBy, "WonBy": c.WonBy, "Lost": showValue(c.Lost), "Time": s.a.fmt.DateTime(c.At)})
 	}

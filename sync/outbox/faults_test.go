@@ -184,7 +184,10 @@ func TestRestoredLaptopSyncs(t *testing.T) {
 }
 
 // Two laptops offline each make "revision 2" of the same proposal: both
-// revisions reach the team, neither is refused or lost.
+// revisions reach the team, neither is refused or lost, and they end with
+// distinct numbers on every laptop: the one the hub received second becomes
+// revision 3 (its author's laptop included, through the normal pull), and
+// every laptop's conflict list says why.
 func TestConcurrentProposalRevisions(t *testing.T) {
 	ctx := context.Background()
 	h := hubtest.Start(t, hubtest.SQLite)
@@ -215,9 +218,47 @@ func TestConcurrentProposalRevisions(t *testing.T) {
 		}
 	}
 	for _, l := range []*laptop{a, b} {
-		n, err := model.Count(ctx, l.store.DB(), model.KindProposal, model.Query{Where: "number = ? AND revision = 2", Args: []any{p.Number}})
-		if err != nil || n != 2 {
-			t.Fatalf("%s has %d revisions 2 (%v), want both", l.name, n, err)
+		for id, want := range map[string]int64{p.ID: 1, ra.ID: 2, rb.ID: 3} {
+			var got model.Proposal
+			if err := l.store.Get(ctx, id, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Revision != want {
+				t.Fatalf("%s: %s is revision %d, want %d", l.name, got.DisplayNumber(), got.Revision, want)
+			}
+		}
+		revs, err := l.store.Revisions(ctx, p.ID)
+		if err != nil || len(revs) != 3 {
+			t.Fatalf("%s: %d revisions (%v), want 3", l.name, len(revs), err)
+		}
+		// Bruno's revision kept its lines under its new number.
+		var lines int
+		if err := l.store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM proposal_lines WHERE proposal_id = ?`, rb.ID).Scan(&lines); err != nil {
+			t.Fatal(err)
+		}
+		var orig int
+		if err := l.store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM proposal_lines WHERE proposal_id = ?`, p.ID).Scan(&orig); err != nil || lines != orig {
+			t.Fatalf("%s: revision 3 has %d lines, revision 1 %d (%v)", l.name, lines, orig, err)
+		}
+		if got := conflictLog(t, l); len(got) != 1 || got[0] != "field revision lost=2 by Bruno won=3 by Anne" {
+			t.Fatalf("%s: conflicts %q", l.name, got)
 		}
 	}
+	if da, db := proposalDump(t, a), proposalDump(t, b); da != db {
+		t.Fatalf("laptops differ:\nA\n%s\nB\n%s", da, db)
+	}
+}
+
+// proposalDump renders every proposal of a laptop for comparing two.
+func proposalDump(t *testing.T, l *laptop) string {
+	t.Helper()
+	ps, err := model.List[model.Proposal](context.Background(), l.store.DB(), model.Query{WithDeleted: true, OrderBy: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.ID+" "+p.DisplayNumber()+" "+p.Status+" "+p.RootID)
+	}
+	return strings.Join(out, "\n")
 }
