@@ -67,7 +67,7 @@ func syncCommand() command {
 					st.Reason = outbox.ReasonNotSetUp
 				}
 				if why := outbox.Explain(st.Reason, uiLang(e)); why != "" {
-					fmt.Fprintf(e.stdout, "why it cannot sync: %s\n", why)
+					fmt.Fprintf(e.stdout, "%s %s\n", whyLabel(uiLang(e)), why)
 					if st.LastError != "" {
 						fmt.Fprintf(e.stdout, "last error: %s\n", strings.TrimPrefix(st.LastError, "outbox: "))
 					}
@@ -82,6 +82,20 @@ func syncCommand() command {
 			if rep.Duplicates > 0 || rep.SetAside > 0 || rep.Reset {
 				fmt.Fprintf(e.stdout, "(already on the hub %d, set aside %d, full snapshot %v)\n", rep.Duplicates, rep.SetAside, rep.Reset)
 			}
+			if err != nil {
+				// The cause and what to do first; the error itself follows.
+				if why := outbox.Explain(outbox.Reason(err), uiLang(e)); why != "" {
+					fmt.Fprintf(e.stderr, "%s %s\n", whyLabel(uiLang(e)), why)
+				}
+			}
 			return err
 		}}
+}
+
+// whyLabel introduces the sentence that says why a laptop cannot sync.
+func whyLabel(lang string) string {
+	if lang == "fr" {
+		return "pourquoi la synchronisation échoue :"
+	}
+	return "why it cannot sync:"
 }

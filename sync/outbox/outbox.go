@@ -136,7 +136,7 @@ type Status struct {
 	LastSuccess time.Time
 	LastAttempt time.Time
 	LastError   string
-	Reason      string // why the last round failed (Reason*), for Explain
+	Reason      string    // why the last round failed (Reason*), for Explain
 	NextTry     time.Time // when Run tries again, zero if not scheduled
 	Waiting     int       // changes in the outbox
 	Rejected    int       // changes the hub refused, waiting for retry or discard
