@@ -746,6 +746,11 @@ func (st *pushState) merge(in incoming, seq int64, staged map[string]*record, st
 		conflicts = append(conflicts, Conflict{Kind: ConflictDelete, Lost: rawJSON(lostToDelete), LostBy: me.User, LostDevice: me.Device, LostHLC: me.HLC, LostSeq: seq,
 			Won: rawJSON(nr.f["deleted_at"]), WonBy: delMeta.User, WonDevice: delMeta.Device, WonHLC: delMeta.HLC, WonSeq: delMeta.Seq})
 	}
+	if c, err := st.renumberRevision(&in, nr, applied, staged, seq); err != nil {
+		return changeRow{}, nil, err
+	} else if c != nil {
+		conflicts = append(conflicts, *c)
+	}
 	if !nr.deleted() {
 		if res := validate(nr); res != nil {
 			res.Seq = in.Seq
