@@ -94,11 +94,13 @@ var messages = map[string][2]string{
 	"both_note":           {"{{.Field}} (import of {{.File}}): {{.Value}}", "{{.Field}} (import de {{.File}}) : {{.Value}}"},
 
 	// choices, as the import preview and lead capture offer them
-	"ui.keep":             {"keep", "garder"},
-	"ui.new":              {"take new", "prendre le nouveau"},
-	"ui.both":             {"keep both", "garder les deux"},
-	"ui.dup_merge":        {"fill empty fields", "compléter les champs vides"},
-	"ui.create_missing":   {"Create the team members and events the rows name", "Créer les membres de l’équipe et événements nommés"},
+	"ui.keep":           {"keep", "garder"},
+	"ui.new":            {"take new", "prendre le nouveau"},
+	"ui.both":           {"keep both", "garder les deux"},
+	"ui.dup_merge":      {"fill empty fields", "compléter les champs vides"},
+	"ui.create_missing": {"Create the team members and events the rows name", "Créer les membres de l’équipe et événements nommés"},
+	"ui.diff_row": {"Row {{.Row}}, {{.Name}} — {{.Field}}: “{{.Old}}” in Relais, “{{.New}}” in the file",
+		"Ligne {{.Row}}, {{.Name}} — {{.Field}} : « {{.Old}} » dans Relais, « {{.New}} » dans le fichier"},
 	"ui.differences":      {"Values that differ from Relais: choose for each", "Valeurs différentes de celles de Relais : choisissez pour chacune"},
 	"ui.proposals":        {"Possible duplicates (imported separately)", "Doublons possibles (importés à part)"},
 	"ui.sum_proposed":     {"{{.Count}} possible duplicates imported as separate records (see the summary).", "{{.Count}} doublons possibles importés à part (voir le bilan)."},

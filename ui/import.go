@@ -43,6 +43,9 @@ type importDialog struct {
 	detected *widget.Label
 	onDup    *choice
 	skipBad  *widget.Check
+	// createMissing creates the team members and events rows name that
+	// Relais does not have (otherwise they are left empty, with a warning).
+	createMissing *widget.Check
 
 	columns []string         // the file's column titles
 	samples []string         // the first row's cells, shown beside each column
@@ -56,6 +59,11 @@ type importDialog struct {
 	titles   []string         // their titles
 	table    *widget.Table
 	errs     *widget.Label
+	notes    *widget.Label   // warnings and possible duplicates of the previewed rows
+	diffBox  *fyne.Container // one line per differing value, with its choice
+	diffs    []*choice       // those choices, in the order of diffKeys
+	diffKeys []importer.ChoiceKey
+	choices  map[importer.ChoiceKey]importer.Choice // what the user chose, kept across previews
 	status   *widget.Label
 	gen      int               // the preview being loaded; older answers are dropped
 	last     *importer.Summary // of the last import or dry run
@@ -103,6 +111,12 @@ func (a *App) openImport(path string) *importDialog {
 	d.onDup = newChoice([]option{{string(importer.Merge), importer.Text(a.lang, "ui.dup_merge")}, {string(importer.Update), lang.L("io.ui.dup_update")},
 		{string(importer.Skip), lang.L("io.ui.dup_skip")}, {string(importer.Create), lang.L("io.ui.dup_create")}}, string(importer.Merge), func(string) { d.reload() })
 	d.skipBad = widget.NewCheck(lang.L("io.ui.skip_bad"), func(bool) {})
+	d.createMissing = widget.NewCheck(importer.Text(a.lang, "ui.create_missing"), func(bool) { d.reload() })
+	d.choices = map[importer.ChoiceKey]importer.Choice{}
+	d.notes = widget.NewLabel("")
+	d.notes.Wrapping = fyne.TextWrapWord
+	d.notes.Hide()
+	d.diffBox = container.NewVBox()
 	d.mapBox = container.NewVBox()
 	d.errs = widget.NewLabel("")
 	d.errs.Wrapping = fyne.TextWrapWord
@@ -141,13 +155,13 @@ func (a *App) openImport(path string) *importDialog {
 		d.encoding.Disable()
 	}
 	mapping := container.NewBorder(heading(lang.L("io.ui.mapping")), nil, nil, nil, container.NewVScroll(d.mapBox))
-	errScroll := container.NewVScroll(d.errs)
+	errScroll := container.NewVScroll(container.NewVBox(d.errs, d.notes, d.diffBox))
 	errScroll.SetMinSize(fyne.NewSize(0, 110))
 	previewBox := container.NewBorder(heading(lang.L("io.ui.preview")), container.NewVBox(heading(lang.L("io.ui.row_errors")), errScroll), nil, nil, d.table)
 	split := container.NewHSplit(mapping, previewBox)
 	split.Offset = 0.4
 	dup := container.NewGridWrap(fyne.NewSize(210, d.onDup.MinSize().Height), d.onDup) // its labels are whole words
-	options := container.NewHBox(widget.NewLabel(lang.L("io.ui.on_duplicate")), dup, d.skipBad)
+	options := container.NewHBox(widget.NewLabel(lang.L("io.ui.on_duplicate")), dup, container.NewVBox(d.skipBad, d.createMissing))
 	buttons := container.NewHBox(d.dryRun, d.importBt)
 	bottom := container.NewVBox(d.status, container.NewBorder(nil, nil, options, buttons))
 	body := container.NewBorder(container.NewVBox(fileRow, what), bottom, nil, nil, split)
@@ -291,7 +305,17 @@ func (d *importDialog) buildMapping(k model.Kind) {
 func (d *importDialog) options(dry bool) importer.Options {
 	return importer.Options{Kind: model.Kind(d.kind.Value()), Mapping: d.mapping, OnDuplicate: importer.Action(d.onDup.Value()),
 		SkipBadRows: d.skipBad.Checked, DryRun: dry, Lang: d.a.lang, Currency: d.a.fmt.currency, Location: d.a.opts.Location,
-		File: filepath.Base(d.path)}
+		File: filepath.Base(d.path), CreateMissing: d.createMissing.Checked, Choices: d.chosen()}
+}
+
+// chosen is a copy of the choices made in the preview, for an import that
+// runs in the background.
+func (d *importDialog) chosen() map[importer.ChoiceKey]importer.Choice {
+	out := make(map[importer.ChoiceKey]importer.Choice, len(d.choices))
+	for k, v := range d.choices {
+		out[k] = v
+	}
+	return out
 }
 
 // reload runs the preview of the first rows (rolled back) in the background.
@@ -392,8 +416,51 @@ func (d *importDialog) showPreview(k model.Kind, rows []importer.PreviewRow) {
 		lines = append(lines, lang.L("io.ui.no_errors"))
 	}
 	d.errs.SetText(strings.Join(lines, "\n"))
+	d.showMatches(k, rows)
 	d.status.Importance = widget.MediumImportance
 	d.status.SetText(lang.L("io.ui.preview_note", map[string]any{"Count": len(rows), "Errors": bad}))
+}
+
+// showMatches lists the previewed rows' warnings and possible duplicates,
+// and each value that differs from the record a row completes, with a
+// choice: keep the stored value (the default unless "update" is chosen
+// above), take the file's, or keep both. The choices hold for the import.
+func (d *importDialog) showMatches(k model.Kind, rows []importer.PreviewRow) {
+	l := d.a.lang
+	var notes []string
+	for _, r := range rows {
+		for _, w := range r.Warnings {
+			notes = append(notes, rowErrorText(k, w))
+		}
+		if p := r.Proposal; p != nil {
+			notes = append(notes, lang.L("io.ui.row_error", map[string]any{"Row": p.Row, "Msg": p.Text(l, k)}))
+		}
+	}
+	d.notes.SetText(strings.Join(notes, "\n"))
+	showIf(d.notes, len(notes) > 0)
+	d.diffBox.RemoveAll()
+	d.diffs, d.diffKeys = nil, nil
+	opts := []option{{string(importer.Keep), importer.Text(l, "ui.keep")}, {string(importer.TakeNew), importer.Text(l, "ui.new")},
+		{string(importer.KeepBoth), importer.Text(l, "ui.both")}}
+	for _, r := range rows {
+		for _, df := range r.Differences {
+			key := importer.ChoiceKey{Row: df.Row, Field: df.Field}
+			if len(d.diffs) == 0 {
+				d.diffBox.Add(heading(importer.Text(l, "ui.differences")))
+			}
+			text := widget.NewLabel(importer.Text(l, "ui.diff_row", "Row", fmt.Sprint(df.Row), "Name", importer.Clip(df.Label),
+				"Field", export.Header(k, df.Field, l), "Old", importer.Clip(df.Old), "New", importer.Clip(df.New)))
+			text.Wrapping = fyne.TextWrapWord
+			value := string(df.Choice)
+			if c, ok := d.choices[key]; ok {
+				value = string(c)
+			}
+			sel := newChoice(opts, value, func(v string) { d.choices[key] = importer.Choice(v) })
+			d.diffs, d.diffKeys = append(d.diffs, sel), append(d.diffKeys, key)
+			d.diffBox.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(190, sel.MinSize().Height), sel), text))
+		}
+	}
+	d.diffBox.Refresh()
 }
 
 // rowErrorText is one row error as the user reads it: row, column, reason.
@@ -541,6 +608,14 @@ func (a *App) showImportSummary(sum *importer.Summary) {
 	lines := []string{lang.L(state), counts}
 	if sum.AccountsCreated > 0 {
 		lines = append(lines, lang.L("io.ui.sum_accounts", map[string]any{"Count": sum.AccountsCreated}))
+	}
+	for _, c := range []struct {
+		key string
+		n   int
+	}{{"ui.sum_refs_created", sum.RefsCreated}, {"ui.sum_missing", sum.Missing}, {"ui.sum_proposed", sum.Proposed}, {"ui.sum_differing", sum.Differing}} {
+		if c.n > 0 {
+			lines = append(lines, importer.Text(a.lang, c.key, "Count", fmt.Sprint(c.n)))
+		}
 	}
 	var errs []string
 	for i, e := range sum.Errors {

@@ -257,3 +257,54 @@ func TestExportEverything(t *testing.T) {
 		t.Errorf("no contacts file: %v", err)
 	}
 }
+
+// TestImportPreviewChoices: a row whose e-mail is Élodie's but whose name
+// and title differ shows each difference with a choice; the stored values
+// are kept unless the user chooses otherwise. An owner Relais lacks is a
+// warning — or created when the box is ticked.
+func TestImportPreviewChoices(t *testing.T) {
+	var f *fixture
+	a, s := openApp(t, "en", func(s *model.Store) { f = loadFixture(t, s) })
+	path := writeTemp(t, "c.csv", "First name,Last name,Email,Job title,Phone,Owner\n"+
+		"Elodie,Lefèvre-Martin,elodie@lefevre.example,CEO,,\n"+
+		"Zoé,Autre,zoe@autre.example,,,Nadia Nouvelle\n")
+	d := a.openImport(path)
+	a.settle()
+	// Every value of Élodie's row differs and is kept: nothing to write yet.
+	if len(d.preview) != 2 || d.preview[0].Action != "skip" || d.preview[1].Action != "create" {
+		t.Fatalf("preview actions %s, %s", d.preview[0].Action, d.preview[1].Action)
+	}
+	if len(d.diffs) != 3 { // first name, last name, title
+		t.Fatalf("%d choices, want 3: %v", len(d.diffs), d.diffKeys)
+	}
+	for _, c := range d.diffs {
+		if c.Value() != "keep" {
+			t.Errorf("a differing value defaults to %q", c.Value())
+		}
+	}
+	if !strings.Contains(d.notes.Text, `no team member is named "Nadia Nouvelle": left empty`) {
+		t.Errorf("notes %q", d.notes.Text)
+	}
+	// Take the new title, keep the name.
+	for i, k := range d.diffKeys {
+		if k.Field == "title" {
+			d.diffs[i].SetValue("new")
+		}
+	}
+	d.createMissing.SetChecked(true)
+	a.settle()
+	d.run(false)
+	a.settle()
+	if d.last == nil || !d.last.Committed || d.last.RefsCreated != 1 || d.last.Differing != 3 {
+		t.Fatalf("summary %+v", d.last)
+	}
+	c := &model.Contact{}
+	s.Get(t.Context(), f.elodie.ID, c)
+	if c.FullName() != "Élodie Lefèvre" || c.Title != "CEO" {
+		t.Errorf("Élodie is now %q, %q", c.FullName(), c.Title)
+	}
+	zoe, _ := model.List[model.Contact](t.Context(), s.DB(), model.Query{Where: "last_name = ?", Args: []any{"Autre"}})
+	if len(zoe) != 1 || zoe[0].OwnerID == "" {
+		t.Errorf("Zoé %+v: want an owner created", zoe)
+	}
+}
