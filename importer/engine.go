@@ -341,18 +341,6 @@ func previewValues(k model.Kind, r model.Record) []export.Value {
 	return out
 }
 
-func sameFields(a, b model.FieldMap) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 // withLists returns the row's stored values with list fields merged into
 // base's lists (for an update) or alone (for a create).
 func (rv *rowValues) withLists(base model.FieldMap) model.FieldMap {
