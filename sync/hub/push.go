@@ -604,6 +604,13 @@ func (st *pushState) applyGroup(group []incoming, seq int64, txDone map[string]i
 		}
 		return out, seq, nil
 	}
+	st.promote(staged, stagedUniq)
+	st.changes = append(st.changes, rows...)
+	return out, next, nil
+}
+
+// promote makes what one action staged part of the push, to be written.
+func (st *pushState) promote(staged map[string]*record, stagedUniq map[string]string) {
 	for id, r := range staged {
 		st.recs[id] = r
 		st.dirty[id] = true
@@ -611,8 +618,6 @@ func (st *pushState) applyGroup(group []incoming, seq int64, txDone map[string]i
 	for k, v := range stagedUniq {
 		st.uniq[k] = v
 	}
-	st.changes = append(st.changes, rows...)
-	return out, next, nil
 }
 
 // lookup returns the newest copy of a record: staged in this action, written

@@ -129,13 +129,7 @@ func (st *pushState) applyStaged(sg stagedRange, seq int64, txDone map[string]in
 		if failed != nil {
 			break
 		}
-		for id, r := range staged {
-			st.recs[id] = r
-			st.dirty[id] = true
-		}
-		for k, v := range stagedUniq {
-			st.uniq[k] = v
-		}
+		st.promote(staged, stagedUniq)
 		if err := st.flush(); err != nil {
 			return ar, seq, err
 		}
@@ -168,8 +162,13 @@ func (st *pushState) applyStaged(sg stagedRange, seq int64, txDone map[string]in
 	return ar, next, drop()
 }
 
-func groupMessage(failed *Result) string {
-	return "not applied because another change of the same action was refused: " + failed.Message
+func groupMessage(failed *Result) string { return GroupMessage(failed.Message) }
+
+// GroupMessage is the reason given to the other changes of an action one of
+// whose changes was refused for culprit; the laptop writes the same for the
+// rows an action verdict settles.
+func GroupMessage(culprit string) string {
+	return "not applied because another change of the same action was refused: " + culprit
 }
 
 // readStaged returns the next window of an action's staged changes after seq.
@@ -231,7 +230,7 @@ func actionResult(actions []ActionResult, seq int64) Result {
 		case seq == a.Culprit:
 			return Result{Seq: seq, Status: StatusRejected, Code: a.Code, Message: a.Message, Fields: a.Fields}
 		default:
-			return Result{Seq: seq, Status: StatusRejected, Code: CodeGroup, Message: groupMessage(&Result{Message: a.Message})}
+			return Result{Seq: seq, Status: StatusRejected, Code: CodeGroup, Message: GroupMessage(a.Message)}
 		}
 	}
 	return Result{Seq: seq, Status: StatusStaged}

@@ -14,6 +14,7 @@ import (
 	"relais/model"
 	"relais/model/modeltest"
 	"relais/sync/hub/hubtest"
+	"relais/sync/outbox"
 )
 
 // dropReply is a transport that, while armed, delivers the next push to the
@@ -242,6 +243,13 @@ func TestConcurrentProposalRevisions(t *testing.T) {
 		}
 		if got := conflictLog(t, l); len(got) != 1 || got[0] != "field revision lost=2 by Bruno won=3 by Anne" {
 			t.Fatalf("%s: conflicts %q", l.name, got)
+		}
+		cs, err := l.sync.Conflicts(ctx, false, 10)
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("%s: %v %v", l.name, cs, err)
+		}
+		if err := l.sync.RestoreConflict(ctx, cs[0].ID); !errors.Is(err, outbox.ErrRenumbered) {
+			t.Fatalf("%s: restoring the old number: %v", l.name, err)
 		}
 	}
 	if da, db := proposalDump(t, a), proposalDump(t, b); da != db {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"relais/model"
 	"relais/model/modeltest"
@@ -208,5 +209,63 @@ func TestUpdatedAtConverges(t *testing.T) {
 	}
 	if ua, ub := updated(a), updated(b); ua != ub {
 		t.Fatalf("updated_at differs: %s on A, %s on B", ua, ub)
+	}
+}
+
+// Acknowledged changes stay in sync_sent for sentRetention (90 days) and
+// go after it; tried at five times that. A hub restored from a backup older
+// than what the laptop keeps cannot get everything back, but the laptop is
+// not stuck: it goes on under a new device id and its outbox drains.
+func TestSentRetentionAtFiveTimes(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	live, backup := filepath.Join(root, "live"), filepath.Join(root, "backup")
+	sw := &swappable{}
+	st := sw.open(t, live)
+	srv := httptest.NewServer(sw)
+	defer srv.Close()
+	tok, _ := st.AddUser(ctx, "Anne")
+	now := modeltest.Now
+	a := newLaptop(t, "A", srv.URL, tok, func() time.Time { return now }, nil)
+	sent := func() int {
+		var n int
+		if err := a.store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_sent`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	modeltest.Create(t, a.store, &model.Account{Name: "Atelier Morvan"})
+	a.syncOK(t)
+	st.Close()
+	copyFiles(t, live, backup) // the hub holds change 1 of this laptop
+	st = sw.open(t, live)
+	modeltest.Create(t, a.store, &model.Account{Name: "Compte de janvier"})
+	a.syncOK(t)
+	if n := sent(); n != 2 {
+		t.Fatalf("sync_sent holds %d changes, want 2", n)
+	}
+	now = now.Add(5 * 90 * 24 * time.Hour)
+	modeltest.Create(t, a.store, &model.Account{Name: "Compte de l'an prochain"})
+	a.syncOK(t)
+	if n := sent(); n != 1 {
+		t.Fatalf("after five retention periods sync_sent holds %d changes, want only the new one", n)
+	}
+	dev := a.store.Device().ID
+	st.Close()
+	copyFiles(t, backup, live)
+	st = sw.open(t, live)
+	defer st.Close()
+	a.syncOK(t)
+	a.syncOK(t)
+	if a.store.Device().ID == dev {
+		t.Fatal("the laptop kept a device id under which the hub waits for change 2 for ever")
+	}
+	if q := a.outboxLen(t); q != 0 {
+		t.Fatalf("%d changes still queued", q)
+	}
+	// Change 1 from the backup and change 3 re-sent; change 2 was older than
+	// what the laptop keeps.
+	if seq, _ := st.Seq(ctx); seq != 2 {
+		t.Fatalf("the hub holds %d changes, want 2", seq)
 	}
 }

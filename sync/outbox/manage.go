@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -226,6 +227,10 @@ func decodeValue(raw string) any {
 // RestoreConflict brings back the losing value of a conflict as a new local
 // edit (which syncs like any other): the field's value, or, for edits that
 // lost to a deletion, the record out of the trash with those edits.
+// ErrRenumbered refuses to give a renumbered proposal revision its old
+// number back.
+var ErrRenumbered = errors.New("outbox: this revision was renumbered because another revision already had its number; it cannot take that number back")
+
 func (s *Syncer) RestoreConflict(ctx context.Context, id int64) error {
 	var c Conflict
 	cs, err := s.Conflicts(ctx, true, 100000)
@@ -240,6 +245,12 @@ func (s *Syncer) RestoreConflict(ctx context.Context, id int64) error {
 	}
 	if !found {
 		return fmt.Errorf("outbox: conflict %d: %w", id, model.ErrNotFound)
+	}
+	if c.Entity == model.KindProposal && c.Field == "revision" {
+		// The hub gave this revision the next free number because another
+		// revision already had the old one; restoring it would only make
+		// the hub renumber it again.
+		return ErrRenumbered
 	}
 	err = s.store.Write(ctx, func(tx *model.Tx) error {
 		rec, err := model.New(c.Entity)

@@ -570,7 +570,7 @@ func ackAction(tx *model.Tx, a hub.ActionResult, dev, now string) (int, int64, e
 			SELECT 'push', seq, tx_id, entity, entity_id, op, data, hlc, created_at,
 				CASE WHEN seq = ? THEN ? ELSE ? END, CASE WHEN seq = ? THEN ? ELSE ? END, CASE WHEN seq = ? THEN ? ELSE '[]' END, ?
 			FROM outbox WHERE seq BETWEEN ? AND ?`,
-			a.Culprit, a.Code, hub.CodeGroup, a.Culprit, a.Message, "not applied because another change of the same action was refused: "+a.Message,
+			a.Culprit, a.Code, hub.CodeGroup, a.Culprit, a.Message, hub.GroupMessage(a.Message),
 			a.Culprit, fieldsJSON(a.Fields), now, a.From, a.To)
 		if err != nil {
 			return 0, 0, fmt.Errorf("outbox: store rejections: %w", err)
