@@ -338,3 +338,51 @@ func maxRSS(cmd *exec.Cmd) float64 {
 	}
 	return 0
 }
+
+// An action sent in parts is still all or nothing: when its last change is
+// refused, none of its changes reach the hub, each is rejected (the culprit
+// with its reason, the others as group_rejected), and the outbox drains.
+func TestActionInPartsIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	h := hubtest.Start(t, hubtest.SQLite)
+	s := modeltest.OpenAt(t, filepath.Join(t.TempDir(), "relais.db"), func() time.Time { return modeltest.Now })
+	sec := outbox.FileSecrets{Path: s.Path() + ".secrets"}
+	if err := outbox.SaveSettings(ctx, s, sec, outbox.Settings{HubURL: h.URL, Token: h.AddUser(t, "Anne")}); err != nil {
+		t.Fatal(err)
+	}
+	sy, err := outbox.New(ctx, s, outbox.Options{Secrets: sec, PushBatch: 100, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importAction(t, s, 499) // 500 changes: five parts of 100
+	// The action's last change patches a record the hub never had.
+	if err := s.Write(ctx, func(tx *model.Tx) error {
+		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO outbox(tx_id, entity, entity_id, op, data, hlc, created_at)
+			SELECT tx_id, 'account', ?, 'patch', '{"name":"Fantôme"}', hlc, created_at FROM outbox ORDER BY seq DESC LIMIT 1`, model.NewID())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sy.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pushed != 0 || rep.Rejected != 501 {
+		t.Fatalf("report %+v, want 501 rejected, none pushed", rep)
+	}
+	if n, _ := h.Store.Seq(ctx); n != 0 {
+		t.Fatalf("the hub applied %d changes of a refused action", n)
+	}
+	var culprit, group int
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE code = 'unknown_record'), COUNT(*) FILTER (WHERE code = 'group_rejected') FROM sync_rejections`).Scan(&culprit, &group); err != nil {
+		t.Fatal(err)
+	}
+	if culprit != 1 || group != 500 {
+		t.Fatalf("rejections: %d culprit, %d group, want 1 and 500", culprit, group)
+	}
+	var waiting int
+	s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&waiting)
+	if waiting != 0 {
+		t.Fatalf("%d changes still queued", waiting)
+	}
+}
