@@ -161,7 +161,6 @@ func (sv *Server) push(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("malformed", "the request has data after the push object"))
 		return
 	}
-	body = nil
 	resp, err := sv.store.Push(r.Context(), u, req)
 	if err != nil {
 		sv.fail(w, r, err)
