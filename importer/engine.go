@@ -170,7 +170,7 @@ func (e *engine) write(row Row, rv *rowValues) ([]RowError, error) {
 		return nil, err
 	}
 	e.applyDefaults(cand)
-	if err := model.Decode(cand, rv.withLists(nil)); err != nil {
+	if err := model.Decode(cand, rv.fields()); err != nil {
 		return []RowError{{Row: row.Num, Line: row.Line, Msg: bounded(err.Error())}}, nil
 	}
 	m, existing, errs, err := e.findExisting(row, rv, cand)
@@ -350,33 +350,49 @@ func (rv *rowValues) withLists(base model.FieldMap) model.FieldMap {
 	}
 	for field, items := range rv.lists {
 		var merged []string
-		if base != nil {
-			if s, ok := base[field].(string); ok {
-				json.Unmarshal([]byte(s), &merged)
-			}
+		if s, ok := base[field].(string); ok {
+			json.Unmarshal([]byte(s), &merged)
 		}
-		// Items are compared ignoring case, and phone numbers by their
-		// digits: "06 12 34 56 78" adds nothing to "+33 6 12 34 56 78".
-		key := func(s string) string {
-			if field == "phones" {
-				if k := model.PhoneKey(s); k != "" {
-					return "tel:" + k
-				}
-			}
-			return strings.ToLower(strings.TrimSpace(s))
-		}
-		seen := map[string]bool{}
-		for _, m := range merged {
-			seen[key(m)] = true
-		}
-		for _, it := range items {
-			if k := key(it); !seen[k] {
-				seen[k] = true
-				merged = append(merged, it)
-			}
-		}
-		b, _ := json.Marshal(merged)
+		b, _ := json.Marshal(dedupList(field, merged, items))
 		out[field] = string(b)
+	}
+	return out
+}
+
+// dedupList appends to merged the items it does not hold yet. Items are
+// compared ignoring case, and phone numbers by their digits: "06 12 34 56 78"
+// adds nothing to "+33 6 12 34 56 78".
+func dedupList(field string, merged, items []string) []string {
+	key := func(s string) string {
+		if field == "phones" {
+			if k := model.PhoneKey(s); k != "" {
+				return "tel:" + k
+			}
+		}
+		return strings.ToLower(strings.TrimSpace(s))
+	}
+	seen := make(map[string]bool, len(merged)+len(items))
+	for _, m := range merged {
+		seen[key(m)] = true
+	}
+	for _, it := range items {
+		if k := key(it); !seen[k] {
+			seen[k] = true
+			merged = append(merged, it)
+		}
+	}
+	return merged
+}
+
+// fields returns the row's values for a new record: its lists as Go slices,
+// which model.Decode takes without a JSON round trip.
+func (rv *rowValues) fields() model.FieldMap {
+	out := make(model.FieldMap, len(rv.vals)+len(rv.lists))
+	for k, v := range rv.vals {
+		out[k] = v
+	}
+	for field, items := range rv.lists {
+		out[field] = dedupList(field, nil, items)
 	}
 	return out
 }

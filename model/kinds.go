@@ -38,6 +38,8 @@ type kindInfo struct {
 	newRec  func() Record
 	search  func(r Record) (label, name, body string) // nil: not searchable
 	colList string                                    // "id, created_at, …" in cols order
+	insertQ string                                    // INSERT of all columns (built once: a 100k import asked for it 100k times)
+	selectQ string                                    // SELECT of all columns of one id
 }
 
 // The columns handled by the store itself rather than copied from the change data.
@@ -65,6 +67,8 @@ func register(table string, proto Record, search func(Record) (string, string, s
 		ki.byName[c.name] = i
 	}
 	ki.colList = strings.Join(names, ", ")
+	ki.insertQ = `INSERT INTO ` + ki.table + ` (` + ki.colList + `) VALUES (?` + strings.Repeat(", ?", len(ki.cols)-1) + `)`
+	ki.selectQ = `SELECT ` + ki.colList + ` FROM ` + ki.table + ` WHERE id = ?`
 	kindByName[ki.kind] = ki
 	kindByType[t] = ki
 	kindOrder = append(kindOrder, ki.kind)

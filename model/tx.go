@@ -369,13 +369,9 @@ func (t *Tx) NextNumber(prefix string, year int) (string, error) {
 	return fmt.Sprintf("%s-%d-%s-%04s", prefix, year, t.s.device.Code, n), nil
 }
 
-func insertSQL(ki *kindInfo) string {
-	return `INSERT INTO ` + ki.table + ` (` + ki.colList + `) VALUES (?` + strings.Repeat(", ?", len(ki.cols)-1) + `)`
-}
+func insertSQL(ki *kindInfo) string { return ki.insertQ }
 
-func selectSQL(ki *kindInfo) string {
-	return `SELECT ` + ki.colList + ` FROM ` + ki.table + ` WHERE id = ?`
-}
+func selectSQL(ki *kindInfo) string { return ki.selectQ }
 
 // Create, Update, Delete, Restore and Set on the Store run one action in its own transaction.
 
