@@ -47,6 +47,31 @@ type engine struct {
 	// price lists
 	latestPrice map[string]model.Date // product id → newest effective date applied
 	lastOrderID string                // the record the last write created, updated or skipped
+	missingAt   map[string]int        // kind and name → index in sum.MissingNames
+}
+
+// maxMissingNames bounds the names kept in the summary: a file naming 100,000
+// different unknown owners is counted, not listed.
+const maxMissingNames = 1000
+
+// missing counts, once the row succeeds, a reference left empty.
+func (e *engine) missing(kind model.Kind, text string) {
+	e.pending = append(e.pending, func() {
+		e.sum.Missing++
+		key := string(kind) + "\x00" + text
+		if i, ok := e.missingAt[key]; ok {
+			e.sum.MissingNames[i].Rows++
+			return
+		}
+		if len(e.sum.MissingNames) >= maxMissingNames {
+			return
+		}
+		if e.missingAt == nil {
+			e.missingAt = map[string]int{}
+		}
+		e.missingAt[key] = len(e.sum.MissingNames)
+		e.sum.MissingNames = append(e.sum.MissingNames, MissingName{Kind: kind, Value: text, Rows: 1})
+	})
 }
 
 type orderState struct {
@@ -725,8 +750,8 @@ func (e *engine) resolveRefs(row Row, rv *rowValues) []RowError {
 		if id == "" {
 			rv.missing[field] = text
 			e.rowWarnings = append(e.rowWarnings, RowError{Row: row.Num, Line: row.Line, Column: col, Field: field,
-				Msg: e.noRef(field, text, "no_ref_left_empty")})
-			e.pending = append(e.pending, func() { e.sum.Missing++ })
+				LeftEmpty: true, Msg: e.noRef(field, text, "no_ref_left_empty")})
+			e.missing(f.Ref, text)
 			continue
 		}
 		rv.vals[field] = id
@@ -980,8 +1005,8 @@ func (e *engine) orderLine(row Row, rv *rowValues, st *orderState) ([]RowError, 
 			// The line is kept, named by the file's text: what was
 			// ordered matters more than the catalogue entry.
 			e.rowWarnings = append(e.rowWarnings, RowError{Row: row.Num, Line: row.Line, Column: e.cols[e.colOf[FieldLineProduct]],
-				Field: FieldLineProduct, Msg: e.t("line_no_product", "Value", quote(rv.lineR))})
-			e.pending = append(e.pending, func() { e.sum.Missing++ })
+				Field: FieldLineProduct, LeftEmpty: true, Msg: e.t("line_no_product", "Value", quote(rv.lineR))})
+			e.missing(model.KindProduct, rv.lineR)
 			l.Description = rv.lineR
 		} else {
 			var p model.Product

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,9 @@ type RowError struct {
 	Field  string // the field it feeds
 	Code   string // the model.ValidationError code when the store refused the value, for translation
 	Msg    string // a sentence in the import's language (Options.Lang), any value quoted clipped to MaxQuote
+	// LeftEmpty marks a reference to a record Relais does not have, left
+	// empty: a brief summary shows those grouped by name (MissingNames).
+	LeftEmpty bool
 }
 
 func (e RowError) String() string { return e.Text("en") }
@@ -141,13 +145,14 @@ type Summary struct {
 	Rows            int // data rows read
 	Created         int
 	Updated         int
-	Skipped         int // duplicates left alone, and unchanged ones
-	Failed          int // rows with errors
-	AccountsCreated int // accounts created because a row named one that did not exist
-	RefsCreated     int // team members and events created (Options.CreateMissing)
-	Missing         int // references to records Relais does not have, left empty (each is a warning)
-	Proposed        int // rows imported apart from the record they weakly match
-	Differing       int // values of the file that differ from the stored ones
+	Skipped         int           // duplicates left alone, and unchanged ones
+	Failed          int           // rows with errors
+	AccountsCreated int           // accounts created because a row named one that did not exist
+	RefsCreated     int           // team members and events created (Options.CreateMissing)
+	Missing         int           // references to records Relais does not have, left empty (each is a warning)
+	MissingNames    []MissingName // those references by name, most rows first
+	Proposed        int           // rows imported apart from the record they weakly match
+	Differing       int           // values of the file that differ from the stored ones
 	Errors          []RowError
 	MoreErrors      int        // errors not kept in Errors
 	Warnings        []RowError // problems that did not stop their row (the first MaxErrors)
@@ -156,6 +161,20 @@ type Summary struct {
 	Differences     []Difference // the first MaxErrors
 	Lang            string       // the language of the messages
 	Duration        time.Duration
+}
+
+// MissingName is one name the file uses that Relais has no record for
+// (an owner who is not in this team, an event or a product): 1,500 warnings
+// about three owners read best as three lines.
+type MissingName struct {
+	Kind  model.Kind // team_member, event, account or product
+	Value string     // the file's text, clipped
+	Rows  int        // rows that name it
+}
+
+// Text is the name as a sentence in lang.
+func (m MissingName) Text(lang string) string {
+	return Text(lang, "sum.missing_name", "Kind", Text(lang, "kind."+string(m.Kind)), "Value", quote(m.Value), "Count", strconv.Itoa(m.Rows))
 }
 
 // Refused is how many rows were not imported because of their errors.
@@ -258,6 +277,7 @@ func run(ctx context.Context, store *model.Store, src Source, opts Options, limi
 		return nil
 	})
 	sum.Duration = time.Since(start)
+	sort.SliceStable(sum.MissingNames, func(i, j int) bool { return sum.MissingNames[i].Rows > sum.MissingNames[j].Rows })
 	switch {
 	case err == nil:
 		sum.Committed = true

@@ -118,6 +118,8 @@ var messages = map[string][2]string{
 	"sum.counts":       {"rows {{.Rows}}, created {{.Created}}, updated {{.Updated}}, skipped {{.Skipped}}, errors {{.Errors}}", "lignes {{.Rows}}, créées {{.Created}}, mises à jour {{.Updated}}, ignorées {{.Skipped}}, erreurs {{.Errors}}"},
 	"sum.accounts":     {"accounts created: {{.Count}}", "comptes créés : {{.Count}}"},
 	"sum.refs_created": {"team members and events created: {{.Count}}", "membres de l’équipe et événements créés : {{.Count}}"},
+	"sum.missing_name": {"{{.Kind}} {{.Value}} unknown: left empty on {{.Count}} rows", "{{.Kind}} {{.Value}} inconnu : laissé vide sur {{.Count}} lignes"},
+	"sum.missing_hint": {"to create them instead: --create-missing (team members and events)", "pour les créer plutôt : --create-missing (membres de l’équipe et événements)"},
 	"sum.missing":      {"references left empty (unknown owner, event, account or product): {{.Count}}", "références laissées vides (propriétaire, événement, compte ou produit inconnu) : {{.Count}}"},
 	"sum.proposed":     {"possible duplicates imported separately: {{.Count}}", "doublons possibles importés à part : {{.Count}}"},
 	"sum.differing":    {"values that differ from Relais: {{.Count}}", "valeurs différentes de Relais : {{.Count}}"},

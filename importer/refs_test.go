@@ -2,6 +2,8 @@ package importer_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,6 +65,26 @@ func TestExportImportIntoEmptyDatabase(t *testing.T) {
 		if !ownerWarn || !eventWarn {
 			t.Errorf("warnings do not name the owners and events: %v", sum.Warnings[:min(3, len(sum.Warnings))])
 		}
+		// The same warnings by name: one line per unknown owner or event,
+		// the rows of each adding up to the count, most rows first.
+		byName, total := map[string]int{}, 0
+		for i, m := range sum.MissingNames {
+			byName[string(m.Kind)+" "+m.Value] += m.Rows
+			total += m.Rows
+			if i > 0 && m.Rows > sum.MissingNames[i-1].Rows {
+				t.Errorf("names not sorted by rows: %v", sum.MissingNames)
+			}
+		}
+		if total != sum.Missing || len(byName) != len(sum.MissingNames) {
+			t.Errorf("names add up to %d rows in %d lines (%d distinct), want %d", total, len(sum.MissingNames), len(byName), sum.Missing)
+		}
+		var brief strings.Builder
+		if err := sum.WriteTextBrief(&brief, 20); err != nil {
+			t.Fatal(err)
+		}
+		if m := sum.MissingNames[0]; !strings.Contains(brief.String(), m.Text("en")) || strings.Contains(brief.String(), "no team member is named") {
+			t.Errorf("brief summary should list %q, not each row:\n%s", m.Text("en"), brief.String())
+		}
 		for _, c := range src {
 			var got model.Contact
 			if err := to.Get(ctx, c.ID, &got); err != nil {
@@ -111,5 +133,33 @@ func TestUnknownProductOnOrderLine(t *testing.T) {
 	lines, _ := model.List[model.OrderLine](ctx, s.DB(), model.Query{})
 	if len(lines) != 1 || lines[0].Description != "NOPE-1" || lines[0].ProductID != "" || lines[0].NetMinor != 2000 {
 		t.Errorf("lines %+v", lines)
+	}
+}
+
+// TestMissingNamesBounded imports 5,000 contacts each naming a different
+// unknown owner, five times the names a summary lists: every row is counted,
+// the list stops at its bound.
+func TestMissingNamesBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("First name,Last name,Email,Owner\n")
+	const n = 5000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "P%d,N%d,p%d@example.org,Owner %d\n", i, i, i, i)
+	}
+	path := filepath.Join(t.TempDir(), "owners.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := runFile(t, modeltest.Open(t), path, importer.Options{})
+	if !sum.Committed || sum.Created != n || sum.Missing != n {
+		t.Fatalf("created %d, missing %d; want %d each", sum.Created, sum.Missing, n)
+	}
+	if len(sum.MissingNames) != 1000 {
+		t.Errorf("%d names listed, want the bound of 1000", len(sum.MissingNames))
+	}
+	for _, m := range sum.MissingNames {
+		if m.Rows != 1 || m.Kind != model.KindTeamMember {
+			t.Fatalf("name %+v", m)
+		}
 	}
 }

@@ -57,8 +57,34 @@ func (s *Summary) WriteTextBrief(w io.Writer, limit int) error {
 			fmt.Fprintln(bw, t("sum.more", "Count", n(k)))
 		}
 	}
+	if len(s.MissingNames) > 0 {
+		shown := len(s.MissingNames)
+		if limit > 0 && shown > limit {
+			shown = limit
+		}
+		for _, m := range s.MissingNames[:shown] {
+			fmt.Fprintln(bw, "  "+m.Text(l))
+		}
+		if k := len(s.MissingNames) - shown; k > 0 {
+			fmt.Fprintln(bw, "  "+t("sum.more", "Count", n(k)))
+		}
+		if limit > 0 && s.RefsCreated == 0 {
+			fmt.Fprintln(bw, "  "+t("sum.missing_hint"))
+		}
+	}
 	list("sum.error", len(s.Errors)+s.MoreErrors, func(i int) string { return s.Errors[i].Text(l) }, len(s.Errors))
-	list("sum.warning", len(s.Warnings)+s.MoreWarnings, func(i int) string { return s.Warnings[i].Text(l) }, len(s.Warnings))
+	warnings, more := s.Warnings, s.MoreWarnings
+	if limit > 0 && len(s.MissingNames) > 0 {
+		// Listed above by name; the saved summary keeps every row.
+		warnings = nil
+		for _, w := range s.Warnings {
+			if !w.LeftEmpty {
+				warnings = append(warnings, w)
+			}
+		}
+		more = max(0, len(s.Warnings)+s.MoreWarnings-s.Missing-len(warnings))
+	}
+	list("sum.warning", len(warnings)+more, func(i int) string { return warnings[i].Text(l) }, len(warnings))
 	list("sum.duplicate", max(s.Proposed, len(s.Proposals)), func(i int) string {
 		p := s.Proposals[i]
 		return t("sum.line", "Severity", where(l, p.Row, p.Line, ""), "Text", p.Text(l, s.Kind))

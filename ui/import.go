@@ -617,6 +617,13 @@ func (a *App) showImportSummary(sum *importer.Summary) {
 			lines = append(lines, importer.Text(a.lang, c.key, "Count", fmt.Sprint(c.n)))
 		}
 	}
+	for i, m := range sum.MissingNames {
+		if i == 10 {
+			lines = append(lines, "  "+lang.L("io.ui.sum_more", map[string]any{"Count": len(sum.MissingNames) - i}))
+			break
+		}
+		lines = append(lines, "  "+m.Text(a.lang))
+	}
 	var errs []string
 	for i, e := range sum.Errors {
 		if i == 100 {
