@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,15 +134,18 @@ func importCommand() command {
 			if err != nil {
 				return err
 			}
+			t := func(key string) error {
+				return errors.New(importer.Text(opts.Lang, key, "Failed", strconv.Itoa(sum.Failed), "Rows", strconv.Itoa(sum.Rows)))
+			}
 			if !sum.Committed && !sum.DryRun {
-				return fmt.Errorf("nothing was imported: %d rows have errors; fix them or use --skip-bad-rows", sum.Failed)
+				return t("cli.nothing_imported")
 			}
 			if sum.Failed > 0 {
 				// Partly refused: a script must not take it for a clean import.
 				if sum.DryRun {
-					return fmt.Errorf("dry run: %d of %d rows would be refused (see the errors above)", sum.Failed, sum.Rows)
+					return t("cli.dry_refused")
 				}
-				return fmt.Errorf("%d of %d rows were refused and not imported (see the errors above); the others are saved", sum.Failed, sum.Rows)
+				return t("cli.part_refused")
 			}
 			return nil
 		}}
@@ -158,11 +162,12 @@ func importAll(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	l := uiLang(e)
 	for _, msg := range sum.Errors {
-		fmt.Fprintln(e.stdout, "error:", msg)
+		fmt.Fprintln(e.stdout, importer.Text(l, "sum.line", "Severity", importer.Text(l, "sum.error"), "Text", msg))
 	}
 	if !sum.Committed {
-		return fmt.Errorf("nothing was imported: %d rows have errors", len(sum.Errors)+sum.MoreErrors)
+		return errors.New(importer.Text(l, "cli.nothing_imported_all", "Failed", strconv.Itoa(len(sum.Errors)+sum.MoreErrors)))
 	}
 	total := 0
 	for _, k := range model.Kinds() {
@@ -171,7 +176,7 @@ func importAll(e *env, args []string) error {
 			total += n
 		}
 	}
-	fmt.Fprintf(e.stdout, "imported %d records from %s\n", total, args[0])
+	fmt.Fprintln(e.stdout, importer.Text(l, "cli.imported_all", "Count", strconv.Itoa(total), "Dir", args[0]))
 	return nil
 }
 
