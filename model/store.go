@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"relais/model/sqlitewal"
 )
 
 //go:embed migrations/*.sql
@@ -27,7 +29,7 @@ type Store struct {
 	path   string
 	w      *sql.DB // exactly one connection: SQLite allows one writer
 	r      *sql.DB // readers (WAL lets them run beside the writer)
-	ck     *checkpointer
+	ck     *sqlitewal.Checkpointer
 	now    func() time.Time
 	clock  *Clock
 	device Device
@@ -82,7 +84,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("model: create the folder for %s: %w", path, err)
 	}
-	w := sql.OpenDB(newWriterConnector(dsn(path, false)))
+	w := sql.OpenDB(sqlitewal.Connector(dsn(path, false)))
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, now: opts.Now}
@@ -97,7 +99,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s.r = r
-	if s.ck, err = startCheckpointer(dsn(path, false)); err != nil {
+	if s.ck, err = sqlitewal.Start(dsn(path, false)); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -112,7 +114,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 func (s *Store) Close() error {
 	var errs []error
 	if s.ck != nil {
-		errs = append(errs, s.ck.stop())
+		errs = append(errs, s.ck.Stop())
 	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

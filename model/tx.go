@@ -75,7 +75,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("model: commit: %w", translate(err))
 	}
 	if s.ck != nil {
-		s.ck.poke()
+		s.ck.Poke()
 	}
 	return nil
 }

@@ -190,5 +190,5 @@ func (s *Store) Compact(ctx context.Context, cutoff time.Time) (int64, error) {
 	}
 	// Rejections stay: they are the verdicts a resend must get again, and a
 	// change missing from both tables would otherwise pass for a duplicate.
-	return n, tx.Commit()
+	return n, s.commit(tx)
 }

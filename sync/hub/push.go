@@ -412,7 +412,7 @@ func (s *Store) Push(ctx context.Context, u User, req PushRequest) (*PushRespons
 	if err := st.write(resp.LastSeq, seq); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.commit(tx); err != nil {
 		return nil, fmt.Errorf("hub: push: commit: %w", err)
 	}
 	return resp, nil

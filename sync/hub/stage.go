@@ -269,7 +269,7 @@ func (s *Store) checkEpoch(ctx context.Context, tx *sql.Tx, req PushRequest, epo
 		if epoch, err = s.newEpoch(ctx, tx); err != nil {
 			return err
 		}
-		if err := tx.Commit(); err != nil {
+		if err := s.commit(tx); err != nil {
 			return fmt.Errorf("hub: push: start an epoch: %w", err)
 		}
 	}
