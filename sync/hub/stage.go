@@ -95,16 +95,33 @@ func (st *pushState) applyStaged(sg stagedRange, seq int64, txDone map[string]in
 	}
 	next := seq
 	var failed *Result
-	after := int64(0)
-	for failed == nil {
+	// Windows are parsed one ahead, on the other core, while this one is
+	// merged and written: parsing is pure, the transaction stays on this
+	// goroutine.
+	ahead := func(after int64) (func() []incoming, error) {
 		ins, err := st.readStaged(sg.tx, after)
-		if err != nil {
-			return ar, seq, err
+		if err != nil || len(ins) == 0 {
+			return func() []incoming { return nil }, err
 		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			parseAll(ins)
+		}()
+		return func() []incoming { <-done; return ins }, nil
+	}
+	pending, err := ahead(0)
+	if err != nil {
+		return ar, seq, err
+	}
+	for failed == nil {
+		ins := pending()
 		if len(ins) == 0 {
 			break
 		}
-		after = ins[len(ins)-1].Seq
+		if pending, err = ahead(ins[len(ins)-1].Seq); err != nil {
+			return ar, seq, err
+		}
 		if err := st.preload(ins); err != nil {
 			return ar, seq, err
 		}
@@ -171,7 +188,8 @@ func GroupMessage(culprit string) string {
 	return "not applied because another change of the same action was refused: " + culprit
 }
 
-// readStaged returns the next window of an action's staged changes after seq.
+// readStaged returns the next window of an action's staged changes after
+// seq, not parsed yet.
 func (st *pushState) readStaged(txID string, after int64) ([]incoming, error) {
 	rows, err := st.tx.QueryContext(st.ctx, st.s.q(`SELECT device_seq, entity, entity_id, op, data, hlc, base FROM staged
 		WHERE device_id = ? AND tx_id = ? AND device_seq > ? ORDER BY device_seq LIMIT ?`), st.device, txID, after, stagedWindow)
@@ -192,7 +210,6 @@ func (st *pushState) readStaged(txID string, after int64) ([]incoming, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("hub: push: read staged parts: %w", err)
 	}
-	parseAll(out)
 	return out, nil
 }
 

@@ -35,3 +35,20 @@ func FuzzScanKeys(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPinEncode checks the hand-written pin encoding against json.Marshal,
+// for store-like field names and any other.
+func FuzzPinEncode(f *testing.F) {
+	f.Add("name", int64(3), "emails", int64(-1), "x\"é", int64(1<<62))
+	f.Add("", int64(0), "a_1", int64(7), "a_1", int64(9))
+	f.Fuzz(func(t *testing.T, k1 string, v1 int64, k2 string, v2 int64, k3 string, v3 int64) {
+		p := &pin{fields: map[string]int64{k1: v1, k2: v2, k3: v3}}
+		want, err := json.Marshal(p.fields)
+		if err != nil {
+			return
+		}
+		if got := p.encode(nil); string(got) != string(want) {
+			t.Fatalf("encode %v: %s, json.Marshal: %s", p.fields, got, want)
+		}
+	})
+}

@@ -413,6 +413,35 @@ type pin struct {
 	fields  map[string]int64 // field → hub version
 }
 
+// encode is the pin's fields as a JSON object with sorted keys, as
+// json.Marshal writes it, by hand: marshalling 100,000 maps was a third of
+// the time a laptop took to settle a 100,000-change action. Field names are
+// the store's column names; any other shape goes through encoding/json.
+func (p *pin) encode(buf []byte) []byte {
+	keys := make([]string, 0, len(p.fields))
+	for k := range p.fields {
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; !(c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+				b, _ := json.Marshal(p.fields)
+				return append(buf, b...)
+			}
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	buf = append(buf, '{')
+	for i, k := range keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = append(buf, k...)
+		buf = append(buf, '"', ':')
+		buf = strconv.AppendInt(buf, p.fields[k], 10)
+	}
+	return append(buf, '}')
+}
+
 func (p *pin) add(f string, v int64) {
 	if v > p.fields[f] {
 		p.fields[f] = v
@@ -703,10 +732,11 @@ func savePins(tx *model.Tx, pins map[string]*pin) error {
 			return fmt.Errorf("outbox: read pins: %w", err)
 		}
 		vals := make([]any, 0, 3*len(part))
+		var buf []byte
 		for _, id := range part {
 			p := pins[id]
-			b, _ := json.Marshal(p.fields)
-			vals = append(vals, id, p.version, string(b))
+			buf = p.encode(buf[:0])
+			vals = append(vals, id, p.version, string(buf))
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO sync_pins(entity_id, version, fields) VALUES `+strings.Repeat("(?, ?, ?), ", len(part)-1)+`(?, ?, ?)
 			ON CONFLICT(entity_id) DO UPDATE SET version = excluded.version, fields = excluded.fields`, vals...); err != nil {
