@@ -141,38 +141,103 @@ func (s *proposalsScreen) reload() {
 }
 
 // newRecord asks what the proposal is for (an account, a contact or a
-// deal), creates it and opens it (Ctrl+N).
+// deal), creates it and opens it (Ctrl+N). An account name that matches
+// none is created with the proposal: a coordinator at a booth meets clients
+// the database does not know yet.
 func (s *proposalsScreen) newRecord() {
 	a := s.a
 	kinds := []option{{string(model.KindAccount), lang.L("proposal.ui.for_account")}, {string(model.KindContact), lang.L("proposal.ui.for_contact")}, {string(model.KindDeal), lang.L("proposal.ui.for_deal")}}
 	holder := container.NewStack()
+	hint := widget.NewLabel("")
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
 	var picker *recordPicker
+	var kind *choice
+	updateHint := func() {
+		text := strings.TrimSpace(picker.entry.Text)
+		switch {
+		case picker.ID() != "" || text == "":
+			hint.SetText("")
+		case model.Kind(kind.Value()) == model.KindAccount:
+			hint.SetText(lang.L("proposal.ui.will_create_account", map[string]any{"Name": text}))
+		default:
+			hint.SetText(lang.L("proposal.ui.pick_from_list"))
+		}
+	}
 	setKind := func(k string) {
-		picker = newRecordPicker(a, model.Kind(k), "", nil)
-		picker.entry.OnChanged = picker.onChanged
+		picker = newRecordPicker(a, model.Kind(k), "", updateHint)
+		picker.entry.OnChanged = func(text string) {
+			picker.onChanged(text)
+			updateHint()
+		}
 		holder.Objects = []fyne.CanvasObject{picker.content}
 		holder.Refresh()
+		if kind != nil {
+			updateHint()
+		}
 	}
-	kind := newChoice(kinds, string(model.KindAccount), setKind)
+	kind = newChoice(kinds, string(model.KindAccount), setKind)
 	setKind(string(model.KindAccount))
-	body := container.NewVBox(kind, holder)
-	d := dialog.NewCustomConfirm(lang.L("proposal.ui.new"), lang.L("proposal.ui.create"), lang.L("action.cancel"), container.NewGridWrap(fyne.NewSize(420, 220), body), func(ok bool) {
-		if !ok || picker.ID() == "" {
+	body := container.NewVBox(kind, holder, hint)
+	d := dialog.NewCustomConfirm(lang.L("proposal.ui.new"), lang.L("proposal.ui.create"), lang.L("action.cancel"), container.NewGridWrap(fyne.NewSize(420, 260), body), func(ok bool) {
+		if !ok {
 			return
 		}
-		var src model.ProposalSource
-		switch model.Kind(kind.Value()) {
-		case model.KindContact:
-			src.ContactID = picker.ID()
-		case model.KindDeal:
-			src.DealID = picker.ID()
-		default:
-			src.AccountID = picker.ID()
-		}
-		s.create(src)
+		s.createFor(model.Kind(kind.Value()), picker.ID(), strings.TrimSpace(picker.entry.Text))
 	}, a.win)
 	d.Show()
 	a.win.Canvas().Focus(picker.entry)
+}
+
+// createFor creates the proposal the New proposal dialog asked for: for the
+// record picked, or, for an account name that matches none, for a new
+// account of that name. Whatever it cannot do, it says.
+func (s *proposalsScreen) createFor(k model.Kind, id, text string) {
+	a := s.a
+	if id == "" && k == model.KindAccount && text != "" {
+		// Typed in full but not picked: the account of that very name, if
+		// there is one, rather than a twin.
+		// (SQLite's NOCASE folds ASCII only: "étoile" is not "Étoile".)
+		hits, err := a.store.Search(a.ctx, text, 50)
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		for _, h := range hits {
+			var acc model.Account
+			if h.Kind == model.KindAccount && a.store.Get(a.ctx, h.ID, &acc) == nil && strings.EqualFold(strings.TrimSpace(acc.Name), text) {
+				id = acc.ID
+				break
+			}
+		}
+	}
+	if id == "" && k == model.KindAccount && text != "" {
+		acc := &model.Account{Name: text}
+		if err := a.store.Create(a.ctx, acc); err != nil {
+			a.showError(err)
+			return
+		}
+		a.notify(lang.L("proposal.ui.account_created", map[string]any{"Name": text}))
+		id = acc.ID
+	}
+	if id == "" {
+		key := "proposal.ui.nothing_picked"
+		if text != "" {
+			key = "proposal.ui.pick_from_list"
+		}
+		dialog.ShowInformation(lang.L("proposal.ui.new"), lang.L(key), a.win)
+		return
+	}
+	var src model.ProposalSource
+	switch k {
+	case model.KindContact:
+		src.ContactID = id
+	case model.KindDeal:
+		src.DealID = id
+	default:
+		src.AccountID = id
+	}
+	s.create(src)
 }
 
 // create makes a proposal from src and opens it.

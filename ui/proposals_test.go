@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"relais/model"
 )
@@ -163,4 +164,88 @@ func TestParseScaled(t *testing.T) {
 	if got := formatScaled(2500, 3, true); got != "2,5" {
 		t.Errorf("formatScaled = %q", got)
 	}
+}
+
+// overlayButton taps the button labelled text on the top dialog.
+func overlayButton(t *testing.T, a *App, text string) *widget.Button {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(a.win.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	t.Fatalf("no %q button on the top dialog", text)
+	return nil
+}
+
+// TestNewProposalCreatesTheAccount is the first-hour dead end of issue 14:
+// a proposal for a client the database does not know yet. The dialog says
+// it will create the account, and Create does both; a name typed in full
+// reuses the account of that name; a contact that does not exist is said,
+// not silently dropped.
+func TestNewProposalCreatesTheAccount(t *testing.T) {
+	a, s := openApp(t, "fr", func(s *model.Store) {
+		if err := s.Create(t.Context(), &model.Account{Name: "Fromagerie Lefèvre"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	a.show("proposals")
+	a.settle()
+	scr := a.current.(*proposalsScreen)
+	accounts := func() []*model.Account {
+		list, err := model.List[model.Account](t.Context(), s.DB(), model.Query{OrderBy: "name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list
+	}
+
+	scr.newRecord()
+	typeInto(a, a.win.Canvas().Focused(), "Brasserie Étoile")
+	a.settle()
+	if !hasLabel(a.win.Canvas().Overlays().Top(), "Aucun compte choisi : « Créer » créera aussi le compte « Brasserie Étoile ».") {
+		t.Error("the dialog does not say it will create the account")
+	}
+	test.Tap(overlayButton(t, a, "Créer"))
+	a.settle()
+	list := accounts()
+	if len(list) != 2 || list[0].Name != "Brasserie Étoile" {
+		t.Fatalf("accounts %v", list)
+	}
+	if scr.ed.p == nil || scr.ed.p.AccountID != list[0].ID {
+		t.Fatalf("the proposal open is %+v, want one for the new account", scr.ed.p)
+	}
+
+	// The same name again, typed in full: that account, no twin.
+	scr.newRecord()
+	typeInto(a, a.win.Canvas().Focused(), "brasserie étoile")
+	a.settle()
+	test.Tap(overlayButton(t, a, "Créer"))
+	a.settle()
+	if n := len(accounts()); n != 2 {
+		t.Errorf("%d accounts after naming an existing one", n)
+	}
+	if scr.pages.Len() != 2 {
+		t.Errorf("%d proposals, want 2", scr.pages.Len())
+	}
+
+	// A contact nobody has: the dialog says so instead of closing on nothing.
+	scr.createFor(model.KindContact, "", "Personne Inconnue")
+	a.settle()
+	if !hasLabel(a.win.Canvas().Overlays().Top(), "Choisissez dans la liste : Relais n’en a aucun de ce nom.") {
+		t.Error("no message for a contact that does not exist")
+	}
+	if scr.pages.Len() != 2 {
+		t.Errorf("%d proposals after naming no contact", scr.pages.Len())
+	}
+}
+
+// hasLabel reports whether a label (or a dialog's message) inside o reads text.
+func hasLabel(o fyne.CanvasObject, text string) bool {
+	for _, x := range test.LaidOutObjects(o) {
+		if l, ok := x.(*widget.Label); ok && l.Text == text {
+			return true
+		}
+	}
+	return false
 }
