@@ -283,6 +283,7 @@ type proposalEditor struct {
 	box                                    *fyne.Container
 	empty                                  *widget.Label
 	heading, banner, priceNote, validity   *widget.Label
+	noSender                               *fyne.Container // "the PDF has no sender" and a way to fix it
 	updatePrices                           *widget.Button
 	revision, status                       *widget.Select
 	title, validUntil, discount            *widgets.Entry
@@ -405,7 +406,14 @@ func newProposalEditor(a *App, listed func()) *proposalEditor {
 		container.NewBorder(label("proposal.ui.letter"), nil, nil, nil, e.letter),
 		container.NewBorder(container.NewBorder(nil, nil, label("proposal.ui.terms"), e.template), nil, nil, nil, e.terms))
 	tabs := container.NewAppTabs(container.NewTabItem(lang.L("proposal.ui.lines"), lines), container.NewTabItem(lang.L("proposal.ui.texts"), texts))
-	top := container.NewVBox(header, e.banner, container.NewBorder(nil, nil, nil, e.updatePrices, e.priceNote), actions, fields, e.validity)
+	// A first proposal printed before the company profile is filled has no
+	// sender: said here, before it is sent, with the way to fix it.
+	noSender := widget.NewLabel(lang.L("proposal.ui.no_sender"))
+	noSender.Importance = widget.WarningImportance
+	noSender.Wrapping = fyne.TextWrapWord
+	e.noSender = container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.L("proposal.ui.fill_profile"), theme.SettingsIcon(), func() { a.show("settings") }), noSender)
+	e.noSender.Hide()
+	top := container.NewVBox(header, e.banner, e.noSender, container.NewBorder(nil, nil, nil, e.updatePrices, e.priceNote), actions, fields, e.validity)
 	e.box = container.NewStack(e.empty, container.NewBorder(top, nil, nil, nil, tabs))
 	e.show(false)
 	return e
@@ -534,6 +542,10 @@ func (e *proposalEditor) apply(v *proposalView, header bool) {
 	e.template.SetOptions(names)
 	e.template.ClearSelected()
 
+	e.noSender.Hide()
+	if strings.TrimSpace(e.a.setting(model.SettingCompanyName, "")) == "" {
+		e.noSender.Show()
+	}
 	e.banner.SetText("")
 	e.banner.Hide()
 	if e.locked != "" {

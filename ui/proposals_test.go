@@ -215,6 +215,18 @@ func TestNewProposalCreatesTheAccount(t *testing.T) {
 	if scr.ed.p == nil || scr.ed.p.AccountID != list[0].ID {
 		t.Fatalf("the proposal open is %+v, want one for the new account", scr.ed.p)
 	}
+	// No company profile yet: the editor says the PDF has no sender.
+	if !scr.ed.noSender.Visible() {
+		t.Error("a proposal without a company profile does not warn that its PDF has no sender")
+	}
+	if err := s.SetSetting(t.Context(), model.SettingCompanyName, "Relais Démo SAS"); err != nil {
+		t.Fatal(err)
+	}
+	scr.ed.open(scr.ed.p.ID)
+	a.settle()
+	if scr.ed.noSender.Visible() {
+		t.Error("the no-sender warning stays once the profile has a name")
+	}
 
 	// The same name again, typed in full: that account, no twin.
 	scr.newRecord()

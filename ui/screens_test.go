@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"relais/export"
 	"relais/leads"
@@ -242,8 +244,22 @@ func TestWelcomeStartEmpty(t *testing.T) {
 	typeInto(a, w.name, "Camille Martin")
 	w.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	a.settle()
+	// The second step: the company profile the PDFs print as sender.
+	if !a.welcome || !hasLabel(a.win.Content(), lang.L("welcome.company_title")) {
+		t.Fatal("Start empty did not ask for the company profile")
+	}
+	typeInto(a, a.win.Canvas().Focused(), "Fromagerie Martin SAS")
+	for _, o := range test.LaidOutObjects(a.win.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == lang.L("welcome.company_save") {
+			test.Tap(b)
+		}
+	}
+	a.settle()
 	if a.welcome || a.current.id() != "today" {
-		t.Fatal("Start empty did not open the main window")
+		t.Fatal("Save and continue did not open the main window")
+	}
+	if name, _ := st.Setting(t.Context(), model.SettingCompanyName, ""); name != "Fromagerie Martin SAS" {
+		t.Errorf("company name saved %q", name)
 	}
 	stages, _ := model.List[model.Stage](t.Context(), st.DB(), model.Query{})
 	me, _ := st.Setting(t.Context(), model.SettingMe, "")
@@ -267,6 +283,16 @@ func TestWelcomeLoadDemo(t *testing.T) {
 	a.settle()
 	(&welcome{a: a}).onLoadDemo()
 	a.settle()
+	// The company step can be skipped; nothing is saved then.
+	for _, o := range test.LaidOutObjects(a.win.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == lang.L("welcome.company_skip") {
+			test.Tap(b)
+		}
+	}
+	a.settle()
+	if name, _ := st.Setting(t.Context(), model.SettingCompanyName, ""); name != "" {
+		t.Errorf("skipping saved a company name %q", name)
+	}
 	if !loaded || a.welcome {
 		t.Fatal("Load demo data did not run or did not open the main window")
 	}

@@ -333,9 +333,20 @@ func (s *settingsScreen) save() {
 // chooseLogo copies a PNG or JPEG next to the database, so the PDFs keep
 // their logo when the original file moves.
 func (s *settingsScreen) chooseLogo() {
+	s.a.chooseLogo(func(dst string) {
+		s.logoPath = dst
+		s.logo.File = dst
+		s.logo.Refresh()
+		s.logoLabel.SetText(dst)
+	})
+}
+
+// chooseLogo asks for a PNG or JPEG, copies it next to the database and
+// gives done the copy's path (Settings and the first-launch step).
+func (a *App) chooseLogo(done func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			s.a.showError(err)
+			a.showError(err)
 			return
 		}
 		if r == nil {
@@ -343,16 +354,13 @@ func (s *settingsScreen) chooseLogo() {
 		}
 		defer r.Close()
 		ext := strings.ToLower(r.URI().Extension())
-		dst := filepath.Join(filepath.Dir(s.a.store.Path()), "logo"+ext)
+		dst := filepath.Join(filepath.Dir(a.store.Path()), "logo"+ext)
 		if err := copyTo(dst, r); err != nil {
-			s.a.showError(err)
+			a.showError(err)
 			return
 		}
-		s.logoPath = dst
-		s.logo.File = dst
-		s.logo.Refresh()
-		s.logoLabel.SetText(dst)
-	}, s.a.win)
+		done(dst)
+	}, a.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
 	d.Show()
 }

@@ -2,15 +2,19 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"relais/assets"
+	"relais/export"
 	"relais/model"
 	"relais/ui/widgets"
 )
@@ -18,9 +22,10 @@ import (
 // welcome is the first-launch screen on an empty database: choose the
 // language, say who you are, then start empty or load demo data.
 type welcome struct {
-	a    *App
-	name *widgets.Entry
-	lang *choice
+	a       *App
+	name    *widgets.Entry
+	lang    *choice
+	company *companyStep // the second step, once shown
 }
 
 func (a *App) showWelcome() {
@@ -86,7 +91,7 @@ func (w *welcome) onStartEmpty() {
 		a.showError(err)
 		return
 	}
-	w.finish()
+	w.showCompany()
 }
 
 func (w *welcome) onLoadDemo() {
@@ -96,7 +101,81 @@ func (w *welcome) onLoadDemo() {
 			return err
 		}
 		return pickMe(ctx, a.store)
-	}, w.finish)
+	}, w.showCompany)
+}
+
+// companyStep is the first-launch step that asks for the company profile
+// every PDF prints as its sender. It can be skipped; Settings has the same
+// fields, and a proposal made without them says so.
+type companyStep struct {
+	name, address, phone, email, legal *widgets.Entry
+	logoPath                           string
+	logoLabel                          *widget.Label
+}
+
+// showCompany asks for the company profile, in one short step.
+func (w *welcome) showCompany() {
+	a := w.a
+	if a.setting(model.SettingCompanyName, "") != "" {
+		w.finish() // a database that has one (a restored backup)
+		return
+	}
+	c := &companyStep{}
+	w.company = c
+	c.name = widgets.NewEntry()
+	c.name.SetPlaceHolder(lang.L("welcome.company_name_placeholder"))
+	c.address = widgets.NewMultiLineEntry()
+	c.address.SetMinRowsVisible(2)
+	c.phone, c.email = widgets.NewEntry(), widgets.NewEntry()
+	c.legal = widgets.NewMultiLineEntry()
+	c.legal.SetMinRowsVisible(2)
+	c.legal.SetPlaceHolder(lang.L("welcome.company_legal_placeholder"))
+	c.logoLabel = muted(lang.L("welcome.no_logo"))
+	logo := widget.NewButtonWithIcon(lang.L("settings.choose_logo"), theme.FileImageIcon(), func() {
+		a.chooseLogo(func(path string) {
+			c.logoPath = path
+			c.logoLabel.SetText(filepath.Base(path))
+		})
+	})
+	title := widget.NewLabelWithStyle(lang.L("welcome.company_title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	intro := widget.NewLabelWithStyle(lang.L("welcome.company_intro"), fyne.TextAlignCenter, fyne.TextStyle{})
+	intro.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("settings.company_name"), c.name),
+		widget.NewFormItem(lang.L("settings.company_address"), c.address),
+		widget.NewFormItem(lang.L("settings.company_phone"), c.phone),
+		widget.NewFormItem(lang.L("settings.company_email"), c.email),
+		widget.NewFormItem(lang.L("settings.company_legal"), c.legal),
+		widget.NewFormItem(lang.L("settings.company_logo"), container.NewBorder(nil, nil, logo, nil, c.logoLabel)),
+	)
+	save := widget.NewButtonWithIcon(lang.L("welcome.company_save"), theme.ConfirmIcon(), w.onSaveCompany)
+	save.Importance = widget.HighImportance
+	skip := widget.NewButton(lang.L("welcome.company_skip"), w.finish)
+	box := container.NewVBox(title, intro, form, container.NewHBox(layout.NewSpacer(), skip, save))
+	a.win.SetTitle(lang.L("welcome.window_title"))
+	a.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(620, box.MinSize().Height), box)))
+	a.win.Canvas().Focus(c.name)
+}
+
+// onSaveCompany saves the profile typed (the empty fields stay empty) and
+// opens the main window.
+func (w *welcome) onSaveCompany() {
+	a, c := w.a, w.company
+	for _, kv := range [][2]string{
+		{model.SettingCompanyName, c.name.Text},
+		{model.SettingCompanyAddress, c.address.Text},
+		{export.SettingCompanyPhone, c.phone.Text},
+		{export.SettingCompanyEmail, c.email.Text},
+		{model.SettingCompanyLegal, c.legal.Text},
+		{model.SettingCompanyLogo, c.logoPath},
+	} {
+		if err := a.store.SetSetting(a.ctx, kv[0], strings.TrimSpace(kv[1])); err != nil {
+			a.showError(err)
+			return
+		}
+	}
+	w.finish()
 }
 
 func (w *welcome) finish() {
