@@ -218,3 +218,19 @@ func TestDates(t *testing.T) {
 		t.Error("31 February accepted")
 	}
 }
+
+// TestEveryKindLabelled checks that every kind the model registers has a
+// name and a plural in both languages: the Sync screen, the trash and the
+// search list any kind, and showed "kind.stage" when one was missing.
+func TestEveryKindLabelled(t *testing.T) {
+	for _, code := range []string{"en", "fr"} {
+		keys := readKeys(t, "ui."+code+".json")
+		for _, k := range model.Kinds() {
+			for _, key := range []string{"kind." + string(k), "kind." + string(k) + ".plural"} {
+				if strings.TrimSpace(keys[key]) == "" {
+					t.Errorf("ui.%s.json has no %q", code, key)
+				}
+			}
+		}
+	}
+}
