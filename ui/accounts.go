@@ -153,7 +153,7 @@ func (s *accountsScreen) reload() {
 			s.pages.Put(0, rows)
 			s.list.UnselectAll()
 			s.list.Refresh()
-			s.count.SetText(lang.L("accounts.count", map[string]any{"Count": s.a.fmt.Int(int64(n))}))
+			s.count.SetText(s.a.count("accounts.count", n))
 		}
 	})
 }

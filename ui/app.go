@@ -197,6 +197,7 @@ type SyncState struct {
 	Text    string // a short translated sentence, e.g. "Synced at 14:02"
 	Pending int    // changes waiting to be sent
 	Failed  bool   // show the text as a warning
+	Demo    bool   // the database holds demo data, which never syncs
 }
 
 // App is the main window and what every screen shares.

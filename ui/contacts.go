@@ -165,7 +165,7 @@ func (s *contactsScreen) reload() {
 			s.pages.Put(0, rows)
 			s.list.UnselectAll()
 			s.list.Refresh()
-			s.count.SetText(lang.L("contacts.count", map[string]any{"Count": s.a.fmt.Int(int64(n))}))
+			s.count.SetText(s.a.count("contacts.count", n))
 		}
 	})
 }

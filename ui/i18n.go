@@ -95,6 +95,16 @@ var uiKeys = sync.OnceValue(func() map[string]bool {
 	return keys
 })
 
+// count is the translation of key for n things, formatted: key+".one"
+// when n takes the singular (1, and also 0 in French: « 0 proposition »)
+// and that key exists, else key. Count is n as the language writes it.
+func (a *App) count(key string, n int) string {
+	if (n == 1 || (n == 0 && a.lang == "fr")) && hasText(key+".one") {
+		key += ".one"
+	}
+	return lang.L(key, map[string]any{"Count": a.fmt.Int(int64(n))})
+}
+
 // hasText reports whether key is one of our translation keys.
 func hasText(key string) bool { return uiKeys()[key] }
 

@@ -178,7 +178,7 @@ func (s *issuesScreen) reload() {
 			s.pages.Put(0, first)
 			s.list.UnselectAll()
 			s.list.Refresh()
-			s.count.SetText(lang.L("issues.count", map[string]any{"Count": s.a.fmt.Int(int64(n))}))
+			s.count.SetText(s.a.count("issues.count", n))
 		}
 	})
 }

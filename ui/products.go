@@ -196,7 +196,7 @@ func (s *productsScreen) reload() {
 			s.pages.Put(0, rows)
 			s.list.UnselectAll()
 			s.list.Refresh()
-			s.count.SetText(lang.L("product.ui.count", map[string]any{"Count": a.fmt.Int(int64(n))}))
+			s.count.SetText(a.count("product.ui.count", n))
 		}
 	})
 }

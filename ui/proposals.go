@@ -135,7 +135,7 @@ func (s *proposalsScreen) reload() {
 			s.pages.Reset(n)
 			s.pages.Put(0, rows)
 			s.list.Refresh()
-			s.count.SetText(lang.L("proposal.ui.count", map[string]any{"Count": a.fmt.Int(int64(n))}))
+			s.count.SetText(a.count("proposal.ui.count", n))
 		}
 	})
 }

@@ -215,6 +215,9 @@ func TestNewProposalCreatesTheAccount(t *testing.T) {
 	if scr.ed.p == nil || scr.ed.p.AccountID != list[0].ID {
 		t.Fatalf("the proposal open is %+v, want one for the new account", scr.ed.p)
 	}
+	if scr.count.Text != "1 proposition" {
+		t.Errorf("the list counts %q, want the singular", scr.count.Text)
+	}
 	// No company profile yet: the editor says the PDF has no sender.
 	if !scr.ed.noSender.Visible() {
 		t.Error("a proposal without a company profile does not warn that its PDF has no sender")

@@ -65,9 +65,14 @@ func (b *statusBar) flash(msg string, undo func()) {
 
 func (b *statusBar) set(s SyncState) {
 	text := s.Text
-	if s.Pending > 0 {
-		text += " · " + lang.L("status.pending", map[string]any{"Count": b.a.fmt.Int(int64(s.Pending))})
-	} else {
+	switch {
+	case s.Demo:
+		// Demo data never reaches a hub: "26,604 changes waiting" would
+		// promise a sync that will not come.
+		text = lang.L("status.demo")
+	case s.Pending > 0:
+		text += " · " + b.a.count("status.pending", s.Pending)
+	default:
 		text += " · " + lang.L("status.nothing_pending")
 	}
 	b.sync.SetText(text)
@@ -83,6 +88,14 @@ func (b *statusBar) set(s SyncState) {
 
 // syncState asks the sync client (when wired) or the outbox how sync stands.
 func (a *App) syncState(ctx context.Context) (SyncState, error) {
+	st, err := a.syncStateOf(ctx)
+	if err == nil {
+		st.Demo, err = a.store.IsDemo(ctx)
+	}
+	return st, err
+}
+
+func (a *App) syncStateOf(ctx context.Context) (SyncState, error) {
 	if a.opts.SyncStatus != nil {
 		return a.opts.SyncStatus(ctx)
 	}

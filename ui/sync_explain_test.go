@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"relais/model"
 	"relais/sync/hub/hubtest"
 	"relais/sync/outbox"
 )
@@ -33,5 +34,28 @@ func TestSyncScreenExplainsRefusal(t *testing.T) {
 				t.Fatalf("detail %q does not say %q", sc.detail.Text, tc.want)
 			}
 		})
+	}
+}
+
+// TestStatusDemoData: a demo database says its data never syncs instead of
+// counting tens of thousands of changes "waiting to sync".
+func TestStatusDemoData(t *testing.T) {
+	a, s := openApp(t, "fr", func(s *model.Store) {
+		if err := s.Write(t.Context(), func(tx *model.Tx) error {
+			if err := tx.Create(&model.Account{Name: "Démo SA"}); err != nil {
+				return err
+			}
+			return tx.MarkDemo("test")
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	a.refreshStatus()
+	a.settle()
+	if got := a.status.sync.Text; got != "Données de démonstration : restent sur cet ordinateur, jamais synchronisées" {
+		t.Errorf("status %q", got)
+	}
+	if n, _ := s.OutboxCount(t.Context()); n == 0 {
+		t.Fatal("the fixture queued nothing: the test proves nothing")
 	}
 }

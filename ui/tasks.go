@@ -179,7 +179,7 @@ func (s *tasksScreen) reload() {
 			s.pages.Put(0, first)
 			s.list.UnselectAll()
 			s.list.Refresh()
-			s.count.SetText(lang.L("tasks.count", map[string]any{"Count": a.fmt.Int(int64(n))}))
+			s.count.SetText(a.count("tasks.count", n))
 		}
 	})
 }
