@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -47,8 +46,7 @@ type settingsScreen struct {
 	followDays                                     *widgets.Entry
 	followMsg                                      *widget.Label
 
-	company, address, legal, phone, email *widgets.Entry
-	logoPath                              string
+	company *companyForm
 
 	// Proposal defaults, read by model.NewProposal and the PDF.
 	paper, proposalLang, terms *choice
@@ -63,9 +61,7 @@ type settingsScreen struct {
 	followRules, consent *widgets.Entry
 	followRulesMsg       *widget.Label
 
-	logo      *canvas.Image
-	logoLabel *widget.Label
-	dbInfo    *widget.Label
+	dbInfo *widget.Label
 }
 
 func newSettingsScreen(a *App) screen {
@@ -88,18 +84,7 @@ func newSettingsScreen(a *App) screen {
 	s.followMsg.Importance = widget.DangerImportance
 	s.followDays.OnChanged = s.onFollowDays
 
-	s.company = widgets.NewEntry()
-	s.company.SetText(a.setting(model.SettingCompanyName, ""))
-	s.address = widgets.NewMultiLineEntry()
-	s.address.SetMinRowsVisible(3)
-	s.address.SetText(a.setting(model.SettingCompanyAddress, ""))
-	s.legal = widgets.NewMultiLineEntry()
-	s.legal.SetMinRowsVisible(2)
-	s.legal.SetText(a.setting(model.SettingCompanyLegal, ""))
-	s.phone = widgets.NewEntry()
-	s.phone.SetText(a.setting(export.SettingCompanyPhone, ""))
-	s.email = widgets.NewEntry()
-	s.email.SetText(a.setting(export.SettingCompanyEmail, ""))
+	s.company = newCompanyForm(a)
 
 	s.paper = newChoice([]option{{"A4", "A4"}, {"Letter", "Letter (US)"}}, a.setting(export.SettingPaper, "A4"),
 		func(v string) { s.set(export.SettingPaper, v) })
@@ -140,11 +125,6 @@ func newSettingsScreen(a *App) screen {
 	s.consent.SetPlaceHolder(lang.L("settings.consent_default"))
 	s.consent.SetText(a.setting(leads.SettingConsentText, ""))
 	s.consent.OnChanged = func(text string) { s.set(leads.SettingConsentText, strings.TrimSpace(text)) }
-	s.logoPath = a.setting(model.SettingCompanyLogo, "")
-	s.logo = canvas.NewImageFromFile(s.logoPath)
-	s.logo.FillMode = canvas.ImageFillContain
-	s.logo.SetMinSize(fyne.NewSize(140, 60))
-	s.logoLabel = muted(s.logoPath)
 	saveCompany := widget.NewButtonWithIcon(lang.L("action.save")+" (Ctrl+S)", theme.DocumentSaveIcon(), s.save)
 	saveCompany.Importance = widget.HighImportance
 
@@ -156,15 +136,6 @@ func newSettingsScreen(a *App) screen {
 		widget.NewFormItem(lang.L("settings.theme"), s.appearance),
 		widget.NewFormItem(lang.L("settings.me"), s.me),
 		widget.NewFormItem(lang.L("settings.followup_days"), container.NewBorder(nil, nil, nil, s.followMsg, s.followDays)),
-	)
-	company := widget.NewForm(
-		widget.NewFormItem(lang.L("settings.company_name"), s.company),
-		widget.NewFormItem(lang.L("settings.company_address"), s.address),
-		widget.NewFormItem(lang.L("settings.company_phone"), s.phone),
-		widget.NewFormItem(lang.L("settings.company_email"), s.email),
-		widget.NewFormItem(lang.L("settings.company_legal"), s.legal),
-		widget.NewFormItem(lang.L("settings.company_logo"), container.NewHBox(s.logo,
-			widget.NewButtonWithIcon(lang.L("settings.choose_logo"), theme.FileImageIcon(), s.chooseLogo), s.logoLabel)),
 	)
 	db := container.NewVBox(s.dbInfo, container.NewHBox(
 		widget.NewButtonWithIcon(lang.L("menu.backup"), theme.DocumentSaveIcon(), a.onBackup),
@@ -191,7 +162,7 @@ func newSettingsScreen(a *App) screen {
 		heading(lang.L("settings.leads")), leadsForm, widget.NewSeparator(),
 		heading(lang.L("settings.mail")), mutedPara(lang.L("settings.mail_note")), mailForm, s.mailMsg, widget.NewSeparator(),
 		heading(lang.L("settings.database")), db)
-	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), company,
+	right := container.NewVBox(heading(lang.L("settings.company")), mutedPara(lang.L("settings.company_note")), s.company.form,
 		container.NewHBox(saveCompany))
 	s.box = container.NewVScroll(container.NewGridWithColumns(2, left, right))
 	return s
@@ -315,34 +286,14 @@ func (s *settingsScreen) onFollowRules(text string) {
 
 // save implements saver: it stores the company profile.
 func (s *settingsScreen) save() {
-	for _, kv := range [][2]string{
-		{model.SettingCompanyName, strings.TrimSpace(s.company.Text)},
-		{model.SettingCompanyAddress, strings.TrimSpace(s.address.Text)},
-		{model.SettingCompanyLegal, strings.TrimSpace(s.legal.Text)},
-		{export.SettingCompanyPhone, strings.TrimSpace(s.phone.Text)},
-		{export.SettingCompanyEmail, strings.TrimSpace(s.email.Text)},
-		{model.SettingCompanyLogo, s.logoPath},
-	} {
-		if !s.set(kv[0], kv[1]) {
-			return
-		}
+	if s.company.save() {
+		s.a.notify(lang.L("settings.saved"))
 	}
-	s.a.notify(lang.L("settings.saved"))
 }
 
-// chooseLogo copies a PNG or JPEG next to the database, so the PDFs keep
-// their logo when the original file moves.
-func (s *settingsScreen) chooseLogo() {
-	s.a.chooseLogo(func(dst string) {
-		s.logoPath = dst
-		s.logo.File = dst
-		s.logo.Refresh()
-		s.logoLabel.SetText(dst)
-	})
-}
-
-// chooseLogo asks for a PNG or JPEG, copies it next to the database and
-// gives done the copy's path (Settings and the first-launch step).
+// chooseLogo asks for a PNG or JPEG, copies it next to the database (so the
+// PDFs keep their logo when the original file moves) and gives done the
+// copy's path.
 func (a *App) chooseLogo(done func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"relais/assets"
-	"relais/export"
 	"relais/model"
 	"relais/ui/widgets"
 )
@@ -25,7 +22,7 @@ type welcome struct {
 	a       *App
 	name    *widgets.Entry
 	lang    *choice
-	company *companyStep // the second step, once shown
+	company *companyForm // the second step, once shown
 }
 
 func (a *App) showWelcome() {
@@ -104,15 +101,6 @@ func (w *welcome) onLoadDemo() {
 	}, w.showCompany)
 }
 
-// companyStep is the first-launch step that asks for the company profile
-// every PDF prints as its sender. It can be skipped; Settings has the same
-// fields, and a proposal made without them says so.
-type companyStep struct {
-	name, address, phone, email, legal *widgets.Entry
-	logoPath                           string
-	logoLabel                          *widget.Label
-}
-
 // showCompany asks for the company profile, in one short step.
 func (w *welcome) showCompany() {
 	a := w.a
@@ -120,39 +108,16 @@ func (w *welcome) showCompany() {
 		w.finish() // a database that has one (a restored backup)
 		return
 	}
-	c := &companyStep{}
+	c := newCompanyForm(a)
 	w.company = c
-	c.name = widgets.NewEntry()
-	c.name.SetPlaceHolder(lang.L("welcome.company_name_placeholder"))
-	c.address = widgets.NewMultiLineEntry()
-	c.address.SetMinRowsVisible(2)
-	c.phone, c.email = widgets.NewEntry(), widgets.NewEntry()
-	c.legal = widgets.NewMultiLineEntry()
-	c.legal.SetMinRowsVisible(2)
-	c.legal.SetPlaceHolder(lang.L("welcome.company_legal_placeholder"))
-	c.logoLabel = muted(lang.L("welcome.no_logo"))
-	logo := widget.NewButtonWithIcon(lang.L("settings.choose_logo"), theme.FileImageIcon(), func() {
-		a.chooseLogo(func(path string) {
-			c.logoPath = path
-			c.logoLabel.SetText(filepath.Base(path))
-		})
-	})
 	title := widget.NewLabelWithStyle(lang.L("welcome.company_title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	intro := widget.NewLabelWithStyle(lang.L("welcome.company_intro"), fyne.TextAlignCenter, fyne.TextStyle{})
 	intro.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("settings.company_name"), c.name),
-		widget.NewFormItem(lang.L("settings.company_address"), c.address),
-		widget.NewFormItem(lang.L("settings.company_phone"), c.phone),
-		widget.NewFormItem(lang.L("settings.company_email"), c.email),
-		widget.NewFormItem(lang.L("settings.company_legal"), c.legal),
-		widget.NewFormItem(lang.L("settings.company_logo"), container.NewBorder(nil, nil, logo, nil, c.logoLabel)),
-	)
 	save := widget.NewButtonWithIcon(lang.L("welcome.company_save"), theme.ConfirmIcon(), w.onSaveCompany)
 	save.Importance = widget.HighImportance
 	skip := widget.NewButton(lang.L("welcome.company_skip"), w.finish)
-	box := container.NewVBox(title, intro, form, container.NewHBox(layout.NewSpacer(), skip, save))
+	box := container.NewVBox(title, intro, c.form, container.NewHBox(layout.NewSpacer(), skip, save))
 	a.win.SetTitle(lang.L("welcome.window_title"))
 	a.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(620, box.MinSize().Height), box)))
 	a.win.Canvas().Focus(c.name)
@@ -161,21 +126,9 @@ func (w *welcome) showCompany() {
 // onSaveCompany saves the profile typed (the empty fields stay empty) and
 // opens the main window.
 func (w *welcome) onSaveCompany() {
-	a, c := w.a, w.company
-	for _, kv := range [][2]string{
-		{model.SettingCompanyName, c.name.Text},
-		{model.SettingCompanyAddress, c.address.Text},
-		{export.SettingCompanyPhone, c.phone.Text},
-		{export.SettingCompanyEmail, c.email.Text},
-		{model.SettingCompanyLegal, c.legal.Text},
-		{model.SettingCompanyLogo, c.logoPath},
-	} {
-		if err := a.store.SetSetting(a.ctx, kv[0], strings.TrimSpace(kv[1])); err != nil {
-			a.showError(err)
-			return
-		}
+	if w.company.save() {
+		w.finish()
 	}
-	w.finish()
 }
 
 func (w *welcome) finish() {
