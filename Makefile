@@ -7,6 +7,9 @@ GO ?= go
 # Packages Fyne's cgo build needs (measured: xorg-dev is not required).
 FYNE_DEPS := gcc pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev \
 	libxi-dev libxcursor-dev libxinerama-dev libxkbcommon-dev
+# What the app needs at run time besides: poppler's pdftoppm draws the pages
+# of the in-app PDF preview.
+RUN_DEPS := $(FYNE_DEPS) poppler-utils
 # What the tests need besides: real servers (Radicale for CalDAV, PostgreSQL
 # for the hub), poppler for checking PDFs, Xvfb + ImageMagick for screenshots.
 TEST_DEPS := $(FYNE_DEPS) radicale postgresql poppler-utils xvfb imagemagick xdotool ca-certificates
@@ -24,7 +27,7 @@ build:
 
 deps-run:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/dl/ (or /usr/local/go/bin on PATH)"; exit 1; }
-	@scripts/deps.sh $(FYNE_DEPS)
+	@scripts/deps.sh $(RUN_DEPS)
 
 deps-test: deps-run
 	@scripts/deps.sh $(TEST_DEPS)
