@@ -82,6 +82,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -249,6 +251,7 @@ func Run(ctx context.Context, fa fyne.App, dbPath string, opts Options) error {
 	go a.pollStatus()
 	a.win.ShowAndRun()
 	a.cancel()
+	cleanupPreviews() // page images and PDFs made for the viewer and e-mail drafts
 	// The user may have switched to another database meanwhile.
 	return a.store.Close()
 }
@@ -627,14 +630,27 @@ func (a *App) showError(err error) {
 	dialog.ShowInformation(lang.L("err.title"), userMessage(err), a.win)
 }
 
+// lowerFirst puts the first letter of s in lower case, for a sentence
+// quoted inside another.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
 // userMessage turns an error into a sentence for the user: what happened and
 // what to do. It never shows Go error text.
 func userMessage(err error) string {
 	msg := strings.ToLower(err.Error())
 	if es, ok := model.AsValidation(err); ok {
+		// Each field as the form names it, with what it accepts:
+		// « Remise (entre 0 et 100 %) », never discount_bp.
 		var fields []string
 		for _, e := range es {
-			fields = append(fields, fieldLabel(e.Field))
+			f := fieldLabel(e.Field)
+			if why := validationText("", e); why != lang.L("err.invalid") {
+				f += " (" + strings.TrimSuffix(lowerFirst(why), ".") + ")"
+			}
+			fields = append(fields, f)
 		}
 		return lang.L("err.validation", map[string]any{"Fields": strings.Join(fields, ", ")})
 	}

@@ -437,6 +437,11 @@ func validationText(kind model.Kind, e *model.ValidationError) string {
 	if key := fmt.Sprintf("err.%s.%s.%s", kind, e.Field, e.Code); hasText(key) {
 		return lang.L(key)
 	}
+	// The same field has the same limits in every kind (a discount is 0 to
+	// 100 % on a proposal and on its lines): one sentence with the range.
+	if key := fmt.Sprintf("err.field.%s.%s", e.Field, e.Code); hasText(key) {
+		return lang.L(key)
+	}
 	if key := "err." + e.Code; hasText(key) {
 		return lang.L(key)
 	}

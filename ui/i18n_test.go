@@ -234,3 +234,35 @@ func TestEveryKindLabelled(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFieldLabelled checks that every field of every kind has a label
+// in both languages: a validation message names the field as the form does,
+// never its column name (valid_until).
+func TestEveryFieldLabelled(t *testing.T) {
+	for _, code := range []string{"en", "fr"} {
+		keys := readKeys(t, "ui."+code+".json")
+		for _, k := range model.Kinds() {
+			for _, f := range model.Fields(k) {
+				if strings.TrimSpace(keys["field."+f]) == "" {
+					t.Errorf("ui.%s.json has no label for %s.%s", code, k, f)
+				}
+			}
+		}
+	}
+}
+
+// TestValidationMessageNamesField: the message for a refused proposal names
+// « Remise » with its range and « Valable jusqu’au », in the user's words.
+func TestValidationMessageNamesField(t *testing.T) {
+	useLanguage("fr")
+	t.Cleanup(func() { useLanguage("en") })
+	err := model.ValidationErrors{
+		{Field: "discount_bp", Code: model.CodeRange, Msg: "must be between 0 and 100 %"},
+		{Field: "valid_until", Code: model.CodeRequired, Msg: "required"},
+	}
+	got := userMessage(err)
+	want := "Certains champs sont à corriger : Remise (entre 0 et 100 %), Valable jusqu’au (obligatoire). Corrigez-les puis enregistrez à nouveau."
+	if got != want {
+		t.Errorf("message\n got %q\nwant %q", got, want)
+	}
+}

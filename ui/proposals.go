@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -1036,26 +1034,9 @@ func (e *proposalEditor) render(done func(d *export.ProposalData, pdf []byte)) {
 	})
 }
 
-// tempFile writes data to a file named name in Relais' temporary folder and
-// returns its path; the viewer and the mail client read it after we return.
-func tempFile(name string, data []byte) (string, error) {
-	dir := filepath.Join(os.TempDir(), "relais")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, name)
-	return path, os.WriteFile(path, data, 0o600)
-}
-
 func (e *proposalEditor) onPreview() {
 	e.render(func(d *export.ProposalData, pdf []byte) {
-		path, err := tempFile(export.ProposalFileName(&d.Proposal), pdf)
-		if err == nil {
-			err = export.OpenFile(e.a.ctx, path)
-		}
-		if err != nil {
-			e.a.showError(err)
-		}
+		e.a.showPDFPreview(lang.L("proposal.ui.preview")+" — "+d.Proposal.DisplayNumber(), pdf, export.ProposalFileName(&d.Proposal))
 	})
 }
 
@@ -1098,7 +1079,7 @@ func (e *proposalEditor) onPrint() {
 
 func (e *proposalEditor) printTo(printer string, copies int) {
 	e.render(func(d *export.ProposalData, pdf []byte) {
-		path, err := tempFile(export.ProposalFileName(&d.Proposal), pdf)
+		path, err := privateTempFile(export.ProposalFileName(&d.Proposal), pdf)
 		if err != nil {
 			e.a.showError(err)
 			return
@@ -1150,7 +1131,7 @@ func (e *proposalEditor) onEmail() {
 		}
 		var path string
 		if err == nil {
-			path, err = tempFile(strings.TrimSuffix(export.ProposalFileName(&d.Proposal), ".pdf")+".eml", b.Bytes())
+			path, err = privateTempFile(strings.TrimSuffix(export.ProposalFileName(&d.Proposal), ".pdf")+".eml", b.Bytes())
 		}
 		if err == nil {
 			err = export.OpenFile(e.a.ctx, path)
