@@ -135,7 +135,7 @@ func FindAccountByName(ctx context.Context, db Querier, name string) (*Account, 
 	}
 	for _, id := range ids {
 		var a Account
-		if err := scanOne(kindByName[KindAccount], db.QueryRowContext(ctx, selectSQL(kindByName[KindAccount]), id), id, &a); err != nil {
+		if err := scanOne(kindByName[KindAccount], db.QueryRowContext(ctx, kindByName[KindAccount].selectQ, id), id, &a); err != nil {
 			return nil, err
 		}
 		if !a.Deleted() && NameKey(a.Name) == key {
@@ -168,7 +168,7 @@ func firstContact(ctx context.Context, db Querier, match string, keep func(*Cont
 	ki := kindByName[KindContact]
 	for _, id := range ids {
 		var c Contact
-		if err := scanOne(ki, db.QueryRowContext(ctx, selectSQL(ki), id), id, &c); err != nil {
+		if err := scanOne(ki, db.QueryRowContext(ctx, ki.selectQ, id), id, &c); err != nil {
 			return nil, err
 		}
 		if !c.Deleted() && keep(&c) {

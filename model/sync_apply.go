@@ -82,7 +82,7 @@ func (t *Tx) ApplyRemote(ch RemoteChange, keep func(field string) bool) (bool, e
 			m.CreatedAt = at
 		}
 		m.UpdatedAt = at
-		if _, err := t.exec(insertSQL(ki), encodeRecord(ki, r)...); err != nil {
+		if _, err := t.exec(ki.insertQ, encodeRecord(ki, r)...); err != nil {
 			return false, fmt.Errorf("model: apply remote %s %s: %w", ch.Entity, ch.ID, translate(err))
 		}
 		return true, t.index(ki, r, false)

@@ -150,7 +150,7 @@ func (t *Tx) Create(r Record) error {
 	if err := t.checkUnique(ki, m.ID, vals, func(int) bool { return true }); err != nil {
 		return err
 	}
-	if _, err := t.exec(insertSQL(ki), vals...); err != nil {
+	if _, err := t.exec(ki.insertQ, vals...); err != nil {
 		return fmt.Errorf("model: create %s: %w", ki.kind, translate(err))
 	}
 	if err := t.queue(ki, m.ID, "put", vals, func(i int) bool {
@@ -284,7 +284,7 @@ func (t *Tx) Get(id string, r Record) error {
 }
 
 func (t *Tx) get(ki *kindInfo, id string, r Record) error {
-	st, err := t.stmt(selectSQL(ki))
+	st, err := t.stmt(ki.selectQ)
 	if err != nil {
 		return fmt.Errorf("model: get %s %s: %w", ki.kind, id, err)
 	}
@@ -369,10 +369,6 @@ func (t *Tx) NextNumber(prefix string, year int) (string, error) {
 	return fmt.Sprintf("%s-%d-%s-%04s", prefix, year, t.s.device.Code, n), nil
 }
 
-func insertSQL(ki *kindInfo) string { return ki.insertQ }
-
-func selectSQL(ki *kindInfo) string { return ki.selectQ }
-
 // Create, Update, Delete, Restore and Set on the Store run one action in its own transaction.
 
 // Create inserts r in its own transaction (see Tx.Create).
@@ -406,7 +402,7 @@ func (s *Store) Get(ctx context.Context, id string, r Record) error {
 	if err != nil {
 		return err
 	}
-	return scanOne(ki, s.r.QueryRowContext(ctx, selectSQL(ki), id), id, r)
+	return scanOne(ki, s.r.QueryRowContext(ctx, ki.selectQ, id), id, r)
 }
 
 // Try runs fn inside a savepoint of the transaction: if fn fails, every change

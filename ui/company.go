@@ -49,11 +49,13 @@ func newCompanyForm(a *App) *companyForm {
 	c.logoLabel = muted(c.logoPath)
 	if c.logoPath == "" {
 		c.logoLabel.SetText(lang.L("welcome.no_logo"))
+		c.logo.Hide() // an empty 140 px frame would push the button aside
 	}
 	choose := widget.NewButtonWithIcon(lang.L("settings.choose_logo"), theme.FileImageIcon(), func() {
 		a.chooseLogo(func(path string) {
 			c.logoPath = path
 			c.logo.File = path
+			c.logo.Show()
 			c.logo.Refresh()
 			c.logoLabel.SetText(path)
 		})

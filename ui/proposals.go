@@ -201,12 +201,22 @@ func (s *proposalsScreen) createFor(k model.Kind, id, text string) {
 			a.showError(err)
 			return
 		}
+		// Only when one account has it: two companies of one name (in two
+		// cities) are for the user to choose between, from the list.
+		var same []string
 		for _, h := range hits {
 			var acc model.Account
 			if h.Kind == model.KindAccount && a.store.Get(a.ctx, h.ID, &acc) == nil && strings.EqualFold(strings.TrimSpace(acc.Name), text) {
-				id = acc.ID
-				break
+				same = append(same, acc.ID)
 			}
+		}
+		switch len(same) {
+		case 0:
+		case 1:
+			id = same[0]
+		default:
+			dialog.ShowInformation(lang.L("proposal.ui.new"), lang.L("proposal.ui.several_accounts", map[string]any{"Name": text, "Count": len(same)}), a.win)
+			return
 		}
 	}
 	if id == "" && k == model.KindAccount && text != "" {
@@ -1099,26 +1109,7 @@ func (e *proposalEditor) printTo(printer string, copies int) {
 
 func (e *proposalEditor) onSaveAs() {
 	e.render(func(d *export.ProposalData, pdf []byte) {
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil {
-				e.a.showError(err)
-				return
-			}
-			if w == nil {
-				return // cancelled
-			}
-			_, err = w.Write(pdf)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				e.a.showError(err)
-				return
-			}
-			e.a.notify(lang.L("proposal.ui.saved", map[string]any{"File": w.URI().Name()}))
-		}, e.a.win)
-		fd.SetFileName(export.ProposalFileName(&d.Proposal))
-		fd.Show()
+		e.a.savePDFAs(pdf, export.ProposalFileName(&d.Proposal))
 	})
 }
 

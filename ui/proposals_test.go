@@ -203,7 +203,7 @@ func TestNewProposalCreatesTheAccount(t *testing.T) {
 	scr.newRecord()
 	typeInto(a, a.win.Canvas().Focused(), "Brasserie Étoile")
 	a.settle()
-	if !hasLabel(a.win.Canvas().Overlays().Top(), "Aucun compte choisi : « Créer » créera aussi le compte « Brasserie Étoile ».") {
+	if !hasLabel(a.win.Canvas().Overlays().Top(), "Aucun compte choisi : « Créer » créera aussi le compte « Brasserie Étoile ».") {
 		t.Error("the dialog does not say it will create the account")
 	}
 	test.Tap(overlayButton(t, a, "Créer"))
@@ -242,6 +242,19 @@ func TestNewProposalCreatesTheAccount(t *testing.T) {
 	}
 	if scr.pages.Len() != 2 {
 		t.Errorf("%d proposals, want 2", scr.pages.Len())
+	}
+
+	// Two accounts of one name: neither is taken, nothing is created.
+	if err := s.Create(t.Context(), &model.Account{Name: "Fromagerie Lefèvre", City: "Dijon"}); err != nil {
+		t.Fatal(err)
+	}
+	scr.createFor(model.KindAccount, "", "Fromagerie Lefèvre")
+	a.settle()
+	if !hasLabel(a.win.Canvas().Overlays().Top(), "2 comptes s’appellent « Fromagerie Lefèvre » : choisissez le bon dans la liste (leur ville les distingue).") {
+		t.Error("two accounts of one name: no message")
+	}
+	if n := len(accounts()); n != 3 || scr.pages.Len() != 2 {
+		t.Errorf("%d accounts and %d proposals after naming two accounts", n, scr.pages.Len())
 	}
 
 	// A contact nobody has: the dialog says so instead of closing on nothing.

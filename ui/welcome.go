@@ -61,6 +61,7 @@ func (a *App) showWelcome() {
 		widget.NewFormItem(lang.L("welcome.your_name"), w.name),
 	)
 	box := container.NewVBox(container.NewCenter(logo), title, intro, form, buttons)
+	heightFor(intro, 560) // the wrapped height, so that the box's is right
 	a.win.SetMainMenu(nil)
 	a.win.SetTitle(lang.L("welcome.window_title"))
 	a.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(560, box.MinSize().Height), box)))
@@ -118,6 +119,7 @@ func (w *welcome) showCompany() {
 	save.Importance = widget.HighImportance
 	skip := widget.NewButton(lang.L("welcome.company_skip"), w.finish)
 	box := container.NewVBox(title, intro, c.form, container.NewHBox(layout.NewSpacer(), skip, save))
+	heightFor(intro, 620) // the wrapped height, so that the box's is right
 	a.win.SetTitle(lang.L("welcome.window_title"))
 	a.win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(620, box.MinSize().Height), box)))
 	a.win.Canvas().Focus(c.name)
